@@ -1,0 +1,81 @@
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import type { FlaglensConfig } from '../../../../shared/src/config';
+import type { WorkspaceHost } from '../host';
+
+export interface DiscoveredFiles {
+  /** Workspace-relative paths of registry files. */
+  registry: string[];
+  /** Workspace-relative paths of code files to index. */
+  code: string[];
+  /** Code files skipped for their size, with the size: reported, never silent. */
+  tooLarge: { file: string; size: number }[];
+}
+
+/** Folders never worth walking into, whatever the configuration says. */
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+export interface FileMatcher {
+  isRegistry(file: string): boolean;
+  isCode(file: string): boolean;
+}
+
+export function createFileMatcher(config: FlaglensConfig): FileMatcher {
+  const registry = picomatch(config.registry, { dot: true });
+  const include = picomatch(config.include, { dot: true });
+  const exclude = picomatch(config.exclude, { dot: true });
+  return {
+    isRegistry: (file) => registry(file) && !file.split('/').some((part) => ALWAYS_SKIPPED.has(part)),
+    isCode: (file) => include(file) && !exclude(file) && !/\.d\.[cm]?ts$/.test(file),
+  };
+}
+
+/**
+ * Walks the workspace honouring `.gitignore` files (at every level), the exclude globs and the
+ * size limit. Registry files are found even where code is excluded.
+ */
+export async function discoverFiles(root: string, host: WorkspaceHost, config: FlaglensConfig): Promise<DiscoveredFiles> {
+  const matcher = createFileMatcher(config);
+  const excludeDir = picomatch(config.exclude, { dot: true });
+  const result: DiscoveredFiles = { registry: [], code: [], tooLarge: [] };
+  const ignores: { base: string; rules: Ignore }[] = [];
+
+  const isIgnored = (relative: string, isDirectory: boolean): boolean =>
+    ignores.some(({ base, rules }) => {
+      if (base !== '' && !relative.startsWith(`${base}/`)) return false;
+      const inner = base === '' ? relative : relative.slice(base.length + 1);
+      return rules.ignores(isDirectory ? `${inner}/` : inner);
+    });
+
+  const walk = async (relativeDir: string): Promise<void> => {
+    const absolute = relativeDir === '' ? root : `${root}/${relativeDir}`;
+    const gitignore = await host.readFile(`${absolute}/.gitignore`);
+    const pushed = gitignore !== undefined;
+    if (pushed) ignores.push({ base: relativeDir, rules: ignore().add(gitignore) });
+    const entries = await host.readDirectory(absolute);
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
+      if (entry.isDirectory) {
+        if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(relative, true)) continue;
+        if (excludeDir(`${relative}/`) || excludeDir(`${relative}/x`)) {
+          // Excluded folders may still hold registry files (e.g. a `build/` glob vs `flags/`)
+          // only when the registry glob could match below them; skip otherwise.
+          continue;
+        }
+        await walk(relative);
+      } else if (entry.isFile) {
+        if (isIgnored(relative, false)) continue;
+        if (matcher.isRegistry(relative)) result.registry.push(relative);
+        else if (matcher.isCode(relative)) {
+          const stat = await host.stat(`${root}/${relative}`);
+          if (stat && stat.size > config.maxFileBytes) result.tooLarge.push({ file: relative, size: stat.size });
+          else result.code.push(relative);
+        }
+      }
+    }
+    if (pushed) ignores.pop();
+  };
+  await walk('');
+  return result;
+}

@@ -1,0 +1,126 @@
+import type { FlaglensConfig } from '../../../../shared/src/config';
+import type { Finding, JsonValue, VariantType } from '../../../../shared/src/registryModel';
+import { CONFIG_FILE, loadConfig } from '../config/loadConfig';
+import { EnvironmentEngine, type Evaluation, zeroValue } from '../evaluation/evaluate';
+import type { Logger, WorkspaceHost } from '../host';
+import { silentLogger } from '../host';
+import { Registry } from '../registry/registry';
+import { createFileMatcher, discoverFiles, type FileMatcher } from './discoverFiles';
+
+export interface WorkspaceOptions {
+  /** Absolute path of the workspace root, forward slashes. */
+  root: string;
+  host: WorkspaceHost;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export type FileKind = 'registry' | 'code' | 'config' | 'other';
+
+/**
+ * One workspace folder: its configuration, registry and engines. The server, the CLI and the
+ * tests all drive this same object; it does no I/O but through the host.
+ */
+export class FlagWorkspace {
+  readonly root: string;
+  readonly host: WorkspaceHost;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  config: FlaglensConfig;
+  configFindings: Finding[] = [];
+  readonly registry: Registry;
+  private matcher: FileMatcher;
+  private readonly engines = new Map<string, { version: string; engine: EnvironmentEngine }>();
+  codeFiles: string[] = [];
+  tooLarge: { file: string; size: number }[] = [];
+
+  constructor(options: WorkspaceOptions) {
+    this.root = options.root.replace(/\\/g, '/').replace(/\/$/, '');
+    this.host = options.host;
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? (() => new Date());
+    this.registry = new Registry(this.now);
+    const { config } = loadConfig(undefined);
+    this.config = config;
+    this.matcher = createFileMatcher(config);
+  }
+
+  absolute(relative: string): string {
+    return `${this.root}/${relative}`;
+  }
+
+  relative(absolute: string): string | undefined {
+    const normalised = absolute.replace(/\\/g, '/');
+    return normalised.startsWith(`${this.root}/`) ? normalised.slice(this.root.length + 1) : undefined;
+  }
+
+  kindOf(relative: string): FileKind {
+    if (relative === CONFIG_FILE) return 'config';
+    if (this.matcher.isRegistry(relative)) return 'registry';
+    if (this.matcher.isCode(relative)) return 'code';
+    return 'other';
+  }
+
+  /** Reads the configuration and every registry file; lists the code files. */
+  async load(): Promise<void> {
+    await this.reloadConfig(await this.host.readFile(this.absolute(CONFIG_FILE)));
+    const discovered = await discoverFiles(this.root, this.host, this.config);
+    for (const file of this.registry.files()) if (!discovered.registry.includes(file)) this.registry.removeFile(file);
+    for (const file of discovered.registry) {
+      const text = await this.host.readFile(this.absolute(file));
+      if (text !== undefined) this.registry.setFile(file, text);
+    }
+    this.codeFiles = discovered.code;
+    this.tooLarge = discovered.tooLarge;
+  }
+
+  async reloadConfig(text: string | undefined): Promise<void> {
+    const loaded = loadConfig(text);
+    this.config = loaded.config;
+    this.configFindings = loaded.findings;
+    this.matcher = createFileMatcher(this.config);
+  }
+
+  setRegistryFile(relative: string, text: string): void {
+    this.registry.setFile(relative, text);
+  }
+
+  environments(): string[] {
+    return this.registry.environments();
+  }
+
+  isProtected(environment: string): boolean {
+    return this.config.environments[environment]?.protected === true;
+  }
+
+  engine(environment: string): EnvironmentEngine | undefined {
+    const file = this.registry.fileOfEnvironment(environment);
+    if (!file) return undefined;
+    const cached = this.engines.get(environment);
+    if (cached && cached.version === file.version) return cached.engine;
+    const text = this.registry.servingText(file.file);
+    if (text === undefined) return undefined;
+    const engine = new EnvironmentEngine(environment, text);
+    this.engines.set(environment, { version: file.version, engine });
+    return engine;
+  }
+
+  /** Evaluates a flag the way flagd would; the type comes from the registry unless given. */
+  evaluate(
+    flag: string,
+    environment: string,
+    context: Record<string, unknown> = {},
+    options: { at?: Date; defaultValue?: JsonValue; type?: VariantType } = {},
+  ): Evaluation | undefined {
+    const engine = this.engine(environment);
+    if (!engine) return undefined;
+    const type = options.type ?? this.registry.definition(flag, environment)?.variantType ?? this.registry.flag(flag)?.variantType ?? 'string';
+    const defaultValue = options.defaultValue ?? zeroValue(type);
+    return engine.evaluate(flag, type, defaultValue, context, options.at);
+  }
+
+  /** Registry and configuration findings. Code findings come from the analysis. */
+  registryFindings(): Finding[] {
+    return [...this.configFindings, ...this.registry.findings()];
+  }
+}

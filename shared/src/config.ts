@@ -1,0 +1,63 @@
+/** The optional `flaglens.json` at a workspace root, and its defaults. */
+
+export const SDK_PRESETS = ['openfeature', 'launchdarkly', 'unleash', 'growthbook'] as const;
+export type SdkPreset = (typeof SDK_PRESETS)[number];
+
+export interface WrapperConfig {
+  /** Function or method name, e.g. `isOn` or `flags.isOn`. */
+  function: string;
+  /** Index of the argument that carries the flag key. */
+  keyArg: number;
+  /** Index of the argument that carries the call-site default, when any. */
+  defaultArg?: number;
+  returns?: 'boolean' | 'string' | 'number' | 'object' | 'any';
+}
+
+export interface EnvironmentConfig {
+  protected?: boolean;
+}
+
+export interface StalePolicy {
+  /** Lifetime in days per flag type; `null` means never stale by age. */
+  lifetimeDays: Record<string, number | null>;
+  /** Days a flag must serve one variant to everyone before it counts as fully rolled out. */
+  fullyRolledOutDays: number;
+  /** Days a flag must be disabled everywhere before it counts as stale. */
+  disabledDays: number;
+}
+
+export interface FlaglensConfig {
+  registry: string[];
+  include: string[];
+  exclude: string[];
+  environments: Record<string, EnvironmentConfig>;
+  sdks: SdkPreset[];
+  wrappers: WrapperConfig[];
+  stale: StalePolicy;
+  /** Named sample contexts for previews. */
+  contexts: Record<string, Record<string, unknown>>;
+  /** Files larger than this are skipped (and reported). */
+  maxFileBytes: number;
+}
+
+export const DEFAULT_CONFIG: FlaglensConfig = {
+  registry: ['**/*.flagd.json'],
+  include: ['**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}'],
+  exclude: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**'],
+  environments: { production: { protected: true } },
+  sdks: [...SDK_PRESETS],
+  wrappers: [],
+  stale: {
+    lifetimeDays: {
+      release: 40,
+      experiment: 40,
+      operational: 7,
+      'kill-switch': null,
+      permission: null,
+    },
+    fullyRolledOutDays: 7,
+    disabledDays: 30,
+  },
+  contexts: {},
+  maxFileBytes: 1_000_000,
+};
