@@ -1,0 +1,25 @@
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { OpenFeature } from '@openfeature/web-sdk';
+import { flagFilePath, resolveAppEnv, type AppEnv } from '../env';
+import { FlagdWebProvider } from './flagdWebProvider';
+
+/** The OpenFeature (web SDK) domain the page's components read from. */
+export const PAGE_DOMAIN = 'pricing-page';
+
+let watchedFile: string | undefined;
+
+/** Loads the environment's flag file for the page and follows later edits of it. */
+export async function startPageFlags(env: AppEnv = resolveAppEnv()): Promise<void> {
+  const file = flagFilePath(env);
+  const provider = new FlagdWebProvider(readFileSync(file, 'utf8'));
+  await OpenFeature.setProviderAndWait(PAGE_DOMAIN, provider);
+  // watchFile rather than watch: editors replace the file (write + rename), which breaks fs.watch.
+  watchFile(file, { interval: 500 }, () => provider.reload(readFileSync(file, 'utf8')));
+  watchedFile = file;
+}
+
+export async function stopPageFlags(): Promise<void> {
+  if (watchedFile !== undefined) unwatchFile(watchedFile);
+  watchedFile = undefined;
+  await OpenFeature.close();
+}
