@@ -48,7 +48,8 @@ export function loadConfig(text: string | undefined): LoadedConfig {
   }
   if (raw.environments !== undefined) {
     if (isObject(raw.environments)) {
-      config.environments = {};
+      // Production stays protected unless the file says otherwise.
+      config.environments = structuredClone(DEFAULT_CONFIG.environments);
       for (const [name, value] of Object.entries(raw.environments)) {
         config.environments[name] = isObject(value) ? { protected: value.protected === true } : {};
       }

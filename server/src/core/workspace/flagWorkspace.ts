@@ -6,6 +6,9 @@ import type { Logger, WorkspaceHost } from '../host';
 import { silentLogger } from '../host';
 import { Registry } from '../registry/registry';
 import { createFileMatcher, discoverFiles, type FileMatcher } from './discoverFiles';
+import type { FlagUsage } from '../../../../shared/src/usage';
+import { flagOfUsage } from '../analysis/codeFindings';
+import { UsageIndex } from '../usages/usageIndex';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root, forward slashes. */
@@ -33,6 +36,9 @@ export class FlagWorkspace {
   private readonly engines = new Map<string, { version: string; engine: EnvironmentEngine }>();
   codeFiles: string[] = [];
   tooLarge: { file: string; size: number }[] = [];
+  private index: UsageIndex;
+  /** Bumped on every change, so callers can cache derived answers. */
+  generation = 0;
 
   constructor(options: WorkspaceOptions) {
     this.root = options.root.replace(/\\/g, '/').replace(/\/$/, '');
@@ -43,6 +49,7 @@ export class FlagWorkspace {
     const { config } = loadConfig(undefined);
     this.config = config;
     this.matcher = createFileMatcher(config);
+    this.index = new UsageIndex({ sdks: config.sdks, wrappers: config.wrappers });
   }
 
   absolute(relative: string): string {
@@ -79,6 +86,77 @@ export class FlagWorkspace {
     this.config = loaded.config;
     this.configFindings = loaded.findings;
     this.matcher = createFileMatcher(this.config);
+    this.index = new UsageIndex({ sdks: this.config.sdks, wrappers: this.config.wrappers });
+    this.generation++;
+  }
+
+  /**
+   * Indexes every code file found by `load()`. Files are read in batches and only those the
+   * index's prefilter accepts are parsed; `onProgress` reports files read so far.
+   */
+  async indexCode(onProgress?: (done: number, total: number) => void): Promise<void> {
+    const files = this.codeFiles;
+    const batchSize = 500;
+    const batch: { file: string; text: string }[] = [];
+    for (let start = 0; start < files.length; start += batchSize) {
+      batch.length = 0;
+      const slice = files.slice(start, start + batchSize);
+      const texts = await Promise.all(slice.map((file) => this.host.readFile(this.absolute(file))));
+      slice.forEach((file, i) => {
+        const text = texts[i];
+        if (text !== undefined) batch.push({ file, text });
+      });
+      await this.index.addFiles(batch, (file) => this.host.readFile(this.absolute(file)));
+      onProgress?.(Math.min(start + batchSize, files.length), files.length);
+    }
+    this.generation++;
+  }
+
+  /** A file's new text (from an editor buffer or disk); returns true when anything changed. */
+  updateFile(relative: string, text: string): boolean {
+    const kind = this.kindOf(relative);
+    if (kind === 'registry') {
+      this.registry.setFile(relative, text);
+    } else if (kind === 'code') {
+      if (!this.codeFiles.includes(relative)) this.codeFiles.push(relative);
+      const change = this.index.updateFile(relative, text);
+      if (change.changedFiles.length === 0) return false;
+    } else {
+      return false;
+    }
+    this.generation++;
+    return true;
+  }
+
+  removeFile(relative: string): boolean {
+    const kind = this.kindOf(relative);
+    if (kind === 'registry') {
+      if (!this.registry.removeFile(relative)) return false;
+    } else if (kind === 'code') {
+      this.codeFiles = this.codeFiles.filter((file) => file !== relative);
+      this.index.removeFile(relative);
+    } else {
+      return false;
+    }
+    this.generation++;
+    return true;
+  }
+
+  usages(): FlagUsage[] {
+    return this.index.usages();
+  }
+
+  usagesInFile(relative: string): FlagUsage[] {
+    return this.index.usagesInFile(relative);
+  }
+
+  /** Usages of a registry flag, including LaunchDarkly camelCased reads of it. */
+  usagesOf(flag: string): FlagUsage[] {
+    return this.index.usages().filter((usage) => usage.flag !== null && (usage.flag === flag || flagOfUsage(this.registry, usage)?.key === flag));
+  }
+
+  indexStats(): { files: number; parsedFiles: number; usages: number; dynamic: number } {
+    return this.index.stats();
   }
 
   setRegistryFile(relative: string, text: string): void {

@@ -1,0 +1,82 @@
+import type { Hover, MarkupContent } from 'vscode-languageserver-types';
+import type { FlagSummary, Position } from '../../../../shared/src/registryModel';
+import { renderRules } from '../rules/renderRules';
+import type { FlagWorkspace } from '../workspace/flagWorkspace';
+import { flagAtPosition } from './flagAtPosition';
+import { servingSummary } from './serving';
+
+/** The language id of the rule language (syntaxes/flaglens-rules.tmLanguage.json). */
+export const RULES_LANGUAGE = 'flaglens-rules';
+
+export function hoverAt(workspace: FlagWorkspace, file: string, position: Position): Hover | null {
+  const found = flagAtPosition(workspace, file, position);
+  if (!found) return null;
+  const range = found.usage?.keyRange ?? found.definition?.keyRange;
+  const summary = workspace.registry.flag(found.flag);
+  if (!summary) {
+    const content: MarkupContent = {
+      kind: 'markdown',
+      value: `**${found.flag}** is not in the registry.\n\nCode that reads it always gets its default${found.usage?.defaultValue ? ` (\`${found.usage.defaultValue}\`)` : ''}. Use the quick fix to create it.`,
+    };
+    return range ? { contents: content, range } : { contents: content };
+  }
+  const content: MarkupContent = { kind: 'markdown', value: flagMarkdown(workspace, summary) };
+  return range ? { contents: content, range } : { contents: content };
+}
+
+/** The full description of a flag: facts, serving per environment, rules, previews, usages. */
+export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): string {
+  const { lifecycle } = summary;
+  const facts = [summary.variantType, lifecycle.type, lifecycle.owner && `owner ${lifecycle.owner}`, lifecycle.createdAt && `created ${lifecycle.createdAt.slice(0, 10)}`, lifecycle.expiresAt && `expires ${lifecycle.expiresAt.slice(0, 10)}`]
+    .filter(Boolean)
+    .join(' · ');
+  const lines: string[] = [`**${summary.key}**${facts ? ` · ${facts}` : ''}`];
+  if (lifecycle.description) lines.push('', lifecycle.description);
+  if (lifecycle.requires?.length) lines.push('', `Requires ${lifecycle.requires.map((text) => `\`${text}\``).join(', ')}`);
+
+  const environments = workspace.environments();
+  lines.push('', '| environment | serving |', '| --- | --- |');
+  for (const environment of environments) {
+    const definition = summary.definitions.find((candidate) => candidate.environment === environment);
+    const protectedMark = workspace.isProtected(environment) ? ' 🔒' : '';
+    lines.push(`| ${environment}${protectedMark} | ${definition ? escapeCell(servingSummary(definition)) : '⚠ missing'} |`);
+  }
+
+  const rules: string[] = [];
+  for (const definition of summary.definitions) {
+    const evaluators = workspace.registry.fileOfEnvironment(definition.environment)?.evaluators ?? {};
+    rules.push(`${definition.environment}:`);
+    for (const line of renderRules({ flagKey: summary.key, state: definition.state, defaultVariant: definition.defaultVariant, variants: definition.variants, targeting: definition.targeting, evaluators, requires: definition.lifecycle.requires })) {
+      rules.push(`  ${line.text}`);
+    }
+  }
+  lines.push('', `\`\`\`${RULES_LANGUAGE}`, ...rules, '```');
+
+  const contexts = Object.entries(workspace.config.contexts);
+  if (contexts.length > 0) {
+    lines.push('', `| context | ${environments.join(' | ')} |`, `| --- | ${environments.map(() => '---').join(' | ')} |`);
+    for (const [name, context] of contexts) {
+      const cells = environments.map((environment) => {
+        const result = workspace.evaluate(summary.key, environment, context);
+        if (!result || result.reason === 'ERROR') return '—';
+        return escapeCell(result.variant ?? JSON.stringify(result.value));
+      });
+      lines.push(`| ${escapeCell(name)} | ${cells.join(' | ')} |`);
+    }
+  }
+
+  const usages = workspace.usagesOf(summary.key);
+  const files = new Set(usages.map((usage) => usage.file));
+  lines.push('', usages.length === 0 ? 'Not used in code.' : `${usages.length} usage${usages.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}`);
+  const links = summary.definitions.map((definition) => `[${definition.environment}](${fileLink(workspace, definition.file, definition.keyRange.start.line)})`);
+  if (links.length) lines.push('', `Defined in ${links.join(' · ')}`);
+  return lines.join('\n');
+}
+
+function fileLink(workspace: FlagWorkspace, file: string, line: number): string {
+  return `${encodeURI(`file://${workspace.absolute(file)}`)}#L${line + 1}`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}

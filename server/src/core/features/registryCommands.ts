@@ -1,0 +1,160 @@
+import type { JsonValue, VariantValue } from '../../../../shared/src/registryModel';
+import { Commands } from '../../../../shared/src/protocol';
+import * as edits from '../edits/registryEdits';
+import { applyOffsetEdits, type OffsetEdit } from '../textEdit';
+import { parseRegistryFile } from '../registry/parseRegistryFile';
+import type { FlagWorkspace } from '../workspace/flagWorkspace';
+import { servingSummary } from './serving';
+
+/** Edits of one registry file, against the exact text (version) they were computed from. */
+export interface PlannedFileEdit {
+  file: string;
+  version: string;
+  text: string;
+  edits: OffsetEdit[];
+}
+
+/** What a command will change, for confirmation prompts and for applying. */
+export interface RegistryChangePlan {
+  description: string;
+  files: PlannedFileEdit[];
+  /** Protected environments touched: the user must confirm. */
+  protectedEnvironments: string[];
+  /** Serving before and after, per environment touched. */
+  preview: { env: string; before: string; after: string }[];
+}
+
+export class CommandError extends Error {}
+
+type Args = Record<string, unknown>;
+
+function text(args: Args, name: string): string {
+  const value = args[name];
+  if (typeof value !== 'string' || value === '') throw new CommandError(`"${name}" is required`);
+  return value;
+}
+
+function optionalText(args: Args, name: string): string | undefined {
+  return typeof args[name] === 'string' ? (args[name] as string) : undefined;
+}
+
+/** Default variants for a new flag of a type, named the way flagd examples name them. */
+function newFlagVariants(type: string): { variants: Record<string, VariantValue>; defaultVariant: string } {
+  switch (type) {
+    case 'string':
+      return { variants: { control: 'control', treatment: 'treatment' }, defaultVariant: 'control' };
+    case 'number':
+      return { variants: { default: 0 }, defaultVariant: 'default' };
+    case 'object':
+      return { variants: { default: {} }, defaultVariant: 'default' };
+    default:
+      return { variants: { on: true, off: false }, defaultVariant: 'off' };
+  }
+}
+
+/**
+ * Turns a command and its arguments into registry edits, without applying them. Every edit
+ * is computed on the file text the registry holds, whose version guards the write.
+ */
+export function planRegistryCommand(workspace: FlagWorkspace, command: string, args: Args, today: Date): RegistryChangePlan {
+  const flag = text(args, 'flag');
+  const fileFor = (env: string) => {
+    const file = workspace.registry.fileOfEnvironment(env);
+    if (!file) throw new CommandError(`Unknown environment "${env}".`);
+    const current = workspace.registry.currentFile(file.file);
+    const currentText = workspace.registry.currentText(file.file);
+    if (!current || current.unusable || currentText === undefined) throw new CommandError(`${file.file} is broken; fix it before editing.`);
+    return { file: file.file, version: current.version, text: currentText };
+  };
+  const single = (env: string, description: string, make: (text: string) => OffsetEdit[]): RegistryChangePlan => {
+    const target = fileFor(env);
+    const fileEdits = make(target.text);
+    const plan: RegistryChangePlan = {
+      description,
+      files: [{ ...target, edits: fileEdits }],
+      protectedEnvironments: workspace.isProtected(env) ? [env] : [],
+      preview: [],
+    };
+    const before = workspace.registry.definition(flag, env);
+    const after = previewAfter(target.file, target.text, fileEdits, flag);
+    plan.preview.push({ env, before: before ? servingSummary(before) : 'missing', after: after ?? 'missing' });
+    return plan;
+  };
+
+  switch (command) {
+    case Commands.toggle: {
+      const env = text(args, 'env');
+      const current = workspace.registry.definition(flag, env);
+      if (!current) throw new CommandError(`Flag "${flag}" is not defined in ${env}.`);
+      const enabled = typeof args.enabled === 'boolean' ? args.enabled : current.state === 'DISABLED';
+      return single(env, `${enabled ? 'Enable' : 'Disable'} ${flag} in ${env}`, (t) => edits.toggleFlag(t, flag, enabled));
+    }
+    case Commands.setRollout: {
+      const env = text(args, 'env');
+      const percent = Number(args.percent);
+      if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new CommandError('"percent" must be a number from 0 to 100.');
+      const variant = optionalText(args, 'variant') ?? 'on';
+      return single(env, `Roll ${flag} out to ${percent}% ${variant} in ${env}`, (t) => edits.setRollout(t, flag, { variant, percent }));
+    }
+    case Commands.setDefaultVariant: {
+      const env = text(args, 'env');
+      const variant = text(args, 'variant');
+      return single(env, `Serve ${variant} by default for ${flag} in ${env}`, (t) => edits.setDefaultVariant(t, flag, variant));
+    }
+    case Commands.addOverride: {
+      const env = text(args, 'env');
+      const value = text(args, 'value');
+      const variant = text(args, 'variant');
+      const attribute = optionalText(args, 'attribute');
+      return single(env, `Serve ${variant} to ${value} for ${flag} in ${env}`, (t) => edits.addOverride(t, flag, { attribute, value, variant }));
+    }
+    case Commands.removeOverride: {
+      const env = text(args, 'env');
+      const value = text(args, 'value');
+      return single(env, `Remove the override of ${value} for ${flag} in ${env}`, (t) => edits.removeOverride(t, flag, { attribute: optionalText(args, 'attribute'), value }));
+    }
+    case Commands.addExclusion: {
+      const env = text(args, 'env');
+      const value = text(args, 'value');
+      return single(env, `Exclude ${value} from ${flag} in ${env}`, (t) => edits.addExclusion(t, flag, value, optionalText(args, 'attribute')));
+    }
+    case Commands.setTimeWindow: {
+      const env = text(args, 'env');
+      const from = optionalText(args, 'from');
+      const until = optionalText(args, 'until');
+      const window = from === undefined && until === undefined ? undefined : { from, until, variant: optionalText(args, 'variant') };
+      return single(env, `Schedule ${flag} in ${env}`, (t) => edits.setTimeWindow(t, flag, window));
+    }
+    case Commands.addToEnvironment: {
+      const env = text(args, 'env');
+      const source = workspace.registry.flag(flag)?.definitions[0];
+      if (!source) throw new CommandError(`Flag "${flag}" is not in the registry.`);
+      // A new environment starts safe: same variants, disabled targeting, the default variant.
+      return single(env, `Add ${flag} to ${env}`, (t) =>
+        edits.addFlag(t, flag, { state: source.state, variants: source.variants, defaultVariant: source.defaultVariant ?? Object.keys(source.variants)[0], metadata: source.metadata }),
+      );
+    }
+    case Commands.createFlag: {
+      const type = optionalText(args, 'type') ?? 'boolean';
+      const { variants, defaultVariant } = newFlagVariants(type === 'any' ? 'boolean' : type);
+      const environments = workspace.environments();
+      if (environments.length === 0) throw new CommandError('No registry file found: create one such as flags/development.flagd.json first.');
+      const plan: RegistryChangePlan = { description: `Create ${flag} in ${environments.join(', ')}`, files: [], protectedEnvironments: [], preview: [] };
+      for (const env of environments) {
+        if (workspace.registry.definition(flag, env)) continue;
+        const target = fileFor(env);
+        const metadata: Record<string, JsonValue> = { createdAt: today.toISOString().slice(0, 10), type: 'release' };
+        plan.files.push({ ...target, edits: edits.addFlag(target.text, flag, { state: 'ENABLED', variants, defaultVariant, metadata }) });
+        plan.preview.push({ env, before: 'missing', after: defaultVariant });
+      }
+      return plan;
+    }
+    default:
+      throw new CommandError(`Unknown command ${command}.`);
+  }
+}
+
+function previewAfter(file: string, before: string, fileEdits: OffsetEdit[], flag: string): string | undefined {
+  const definition = parseRegistryFile(file, applyOffsetEdits(before, fileEdits)).flags.get(flag);
+  return definition ? servingSummary(definition) : undefined;
+}

@@ -1,0 +1,48 @@
+import { type DocumentSymbol, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver-types';
+import type { VariantType } from '../../../../shared/src/registryModel';
+import type { FlagWorkspace } from '../workspace/flagWorkspace';
+import { uriOf } from './navigation';
+import { servingSummary } from './serving';
+
+const KINDS: Record<VariantType, SymbolKind> = {
+  boolean: SymbolKind.Boolean,
+  string: SymbolKind.String,
+  number: SymbolKind.Number,
+  object: SymbolKind.Object,
+};
+
+/** Registry files list their flags; code files list the flags they read. */
+export function documentSymbols(workspace: FlagWorkspace, file: string): DocumentSymbol[] {
+  if (workspace.kindOf(file) === 'registry') {
+    const parsed = workspace.registry.currentFile(file);
+    return [...(parsed?.flags.values() ?? [])].map((definition) => ({
+      name: definition.key,
+      detail: servingSummary(definition),
+      kind: definition.variantType ? KINDS[definition.variantType] : SymbolKind.Key,
+      range: definition.range,
+      selectionRange: definition.keyRange,
+    }));
+  }
+  return workspace
+    .usagesInFile(file)
+    .filter((usage) => usage.flag !== null)
+    .map((usage) => ({ name: usage.flag ?? '', detail: usage.api, kind: SymbolKind.Key, range: usage.range, selectionRange: usage.keyRange }));
+}
+
+/** Flags whose key contains the query (case-insensitive), at their first definition. */
+export function workspaceSymbols(workspace: FlagWorkspace, query: string): WorkspaceSymbol[] {
+  const needle = query.toLowerCase();
+  const symbols: WorkspaceSymbol[] = [];
+  for (const summary of workspace.registry.flags().values()) {
+    if (!summary.key.toLowerCase().includes(needle)) continue;
+    for (const definition of summary.definitions) {
+      symbols.push({
+        name: summary.key,
+        kind: summary.variantType ? KINDS[summary.variantType] : SymbolKind.Key,
+        containerName: definition.environment,
+        location: { uri: uriOf(workspace, definition.file), range: definition.keyRange },
+      });
+    }
+  }
+  return symbols;
+}

@@ -1,0 +1,355 @@
+import {
+  type Connection,
+  type Diagnostic,
+  DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type InitializeParams,
+  type InitializeResult,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type WorkspaceEdit,
+  type TextDocumentEdit,
+  ResponseError,
+  ErrorCodes,
+  type CancellationToken,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { Commands, IndexReadyNotification } from '../../../shared/src/protocol';
+import type { Finding } from '../../../shared/src/registryModel';
+import { workspaceFindings } from '../core/analysis/workspaceFindings';
+import { codeActions } from '../core/features/codeActions';
+import { codeLenses } from '../core/features/codeLens';
+import { completionsAt } from '../core/features/completion';
+import { hoverAt } from '../core/features/hover';
+import { definitionsAt, referencesAt } from '../core/features/navigation';
+import { CommandError, planRegistryCommand, type RegistryChangePlan } from '../core/features/registryCommands';
+import { prepareRename, RenameError, renameAt } from '../core/features/rename';
+import { documentSymbols, workspaceSymbols } from '../core/features/symbols';
+import type { Logger, WorkspaceHost } from '../core/host';
+import { textVersion } from '../core/text';
+import { offsetEditToRange } from '../core/textEdit';
+import { FlagWorkspace } from '../core/workspace/flagWorkspace';
+
+/** What the server needs from the process it runs in (Node today; a browser worker later). */
+export interface ServerRuntime {
+  host: WorkspaceHost;
+  now?: () => Date;
+}
+
+const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/**
+ * The Flaglens language server: wires the core to an LSP connection. Every handler is
+ * guarded so that one failure answers a default and is logged, and never stops the server.
+ */
+export function startServer(connection: Connection, runtime: ServerRuntime): void {
+  const documents = new TextDocuments(TextDocument);
+  const workspaces: FlagWorkspace[] = [];
+  const now = runtime.now ?? (() => new Date());
+  const logger: Logger = {
+    info: (message) => connection.console.info(message),
+    warn: (message) => connection.console.warn(message),
+    error: (message) => connection.console.error(message),
+  };
+  let ready: Promise<void> = Promise.resolve();
+  let canRegisterWatchers = false;
+  let canShowProgress = false;
+  const published = new Set<string>();
+
+  const guard = <P, R>(name: string, fallback: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) =>
+    async (params: P, token: CancellationToken): Promise<R> => {
+      try {
+        await ready;
+        if (token?.isCancellationRequested) return fallback;
+        return await handler(params, token);
+      } catch (error) {
+        if (error instanceof ResponseError) throw error;
+        logger.error(`${name} failed: ${(error as Error).stack ?? String(error)}`);
+        return fallback;
+      }
+    };
+
+  const locate = (uri: string): { workspace: FlagWorkspace; file: string } | undefined => {
+    const path = URI.parse(uri).fsPath.replace(/\\/g, '/');
+    let best: { workspace: FlagWorkspace; file: string } | undefined;
+    for (const workspace of workspaces) {
+      const file = workspace.relative(path);
+      if (file !== undefined && (!best || workspace.root.length > best.workspace.root.length)) best = { workspace, file };
+    }
+    return best;
+  };
+
+  const publishDiagnostics = async (): Promise<void> => {
+    const byUri = new Map<string, Diagnostic[]>();
+    for (const workspace of workspaces) {
+      for (const finding of await workspaceFindings(workspace)) {
+        const uri = URI.file(workspace.absolute(finding.file)).toString();
+        const diagnostic: Diagnostic = {
+          range: finding.range,
+          severity: SEVERITIES[finding.severity],
+          code: finding.code,
+          source: 'flaglens',
+          message: finding.message,
+          data: { flag: finding.flag, ...(finding.data ?? {}) },
+        };
+        const list = byUri.get(uri) ?? [];
+        list.push(diagnostic);
+        byUri.set(uri, list);
+      }
+    }
+    for (const uri of published) if (!byUri.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    published.clear();
+    for (const [uri, diagnostics] of byUri) {
+      published.add(uri);
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
+  };
+
+  let diagnosticsTimer: ReturnType<typeof setImmediate> | undefined;
+  const scheduleDiagnostics = (): void => {
+    if (diagnosticsTimer) return;
+    diagnosticsTimer = setImmediate(() => {
+      diagnosticsTimer = undefined;
+      publishDiagnostics().catch((error: unknown) => logger.error(`diagnostics failed: ${String(error)}`));
+    });
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const folders = params.workspaceFolders?.map((folder) => URI.parse(folder.uri).fsPath) ?? (params.rootUri ? [URI.parse(params.rootUri).fsPath] : params.rootPath ? [params.rootPath] : []);
+    for (const folder of folders) workspaces.push(new FlagWorkspace({ root: folder, host: runtime.host, logger, now }));
+    canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canShowProgress = params.capabilities.window?.workDoneProgress === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: ['"', "'", '`'] },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        executeCommandProvider: { commands: Object.values(Commands) },
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: 'flaglens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canRegisterWatchers) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.flagd.json' }, { globPattern: '**/flaglens.json' }, { globPattern: '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}' }],
+      });
+    }
+    ready = indexAll();
+  });
+
+  const indexAll = async (): Promise<void> => {
+    const started = Date.now();
+    const progress = canShowProgress ? await connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('Flaglens: indexing flags', 0, undefined, false);
+    try {
+      for (const workspace of workspaces) {
+        await workspace.load();
+        await workspace.indexCode((done, total) => progress?.report(total === 0 ? 100 : Math.round((done / total) * 100), `${done}/${total} files`));
+      }
+    } catch (error) {
+      logger.error(`indexing failed: ${(error as Error).stack ?? String(error)}`);
+    } finally {
+      progress?.done();
+    }
+    // Documents opened before the index was ready hold the newest text.
+    for (const document of documents.all()) applyDocument(document);
+    await publishDiagnostics();
+    const stats = workspaces.reduce((sum, workspace) => ({ files: sum.files + workspace.codeFiles.length, usages: sum.usages + workspace.usages().length, flags: sum.flags + workspace.registry.flags().size }), { files: 0, usages: 0, flags: 0 });
+    void connection.sendNotification(IndexReadyNotification.method, { ...stats, durationMs: Date.now() - started } satisfies IndexReadyNotification.Params);
+  };
+
+  const applyDocument = (document: TextDocument): boolean => {
+    const located = locate(document.uri);
+    if (!located) return false;
+    return located.workspace.updateFile(located.file, document.getText());
+  };
+
+  documents.onDidChangeContent((change) => {
+    ready
+      .then(() => {
+        if (applyDocument(change.document)) scheduleDiagnostics();
+      })
+      .catch((error: unknown) => logger.error(`update failed: ${String(error)}`));
+  });
+
+  documents.onDidClose((event) => {
+    // The editor's buffer is gone: what is on disk is the truth again.
+    const located = locate(event.document.uri);
+    if (!located) return;
+    void ready.then(async () => {
+      const text = await runtime.host.readFile(located.workspace.absolute(located.file));
+      if (text === undefined) located.workspace.removeFile(located.file);
+      else located.workspace.updateFile(located.file, text);
+      scheduleDiagnostics();
+    });
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    void ready.then(async () => {
+      let changed = false;
+      for (const change of params.changes) {
+        if (documents.get(change.uri)) continue; // the open buffer wins over the disk
+        const located = locate(change.uri);
+        if (!located) continue;
+        if (located.file === 'flaglens.json') {
+          await located.workspace.load();
+          await located.workspace.indexCode();
+          changed = true;
+          continue;
+        }
+        if (change.type === FileChangeType.Deleted) changed = located.workspace.removeFile(located.file) || changed;
+        else {
+          const text = await runtime.host.readFile(located.workspace.absolute(located.file));
+          if (text !== undefined) changed = located.workspace.updateFile(located.file, text) || changed;
+        }
+      }
+      if (changed) scheduleDiagnostics();
+    });
+  });
+
+  connection.onHover(guard('hover', null, (params) => {
+    const located = locate(params.textDocument.uri);
+    return located ? hoverAt(located.workspace, located.file, params.position) : null;
+  }));
+
+  connection.onCodeLens(guard('codeLens', [], (params) => {
+    const located = locate(params.textDocument.uri);
+    return located ? codeLenses(located.workspace, located.file) : [];
+  }));
+
+  connection.onCompletion(guard('completion', [], (params) => {
+    const located = locate(params.textDocument.uri);
+    const document = documents.get(params.textDocument.uri);
+    if (!located || !document) return [];
+    const line = document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+    return completionsAt(located.workspace, located.file, params.position, line);
+  }));
+
+  connection.onDefinition(guard('definition', [], (params) => {
+    const located = locate(params.textDocument.uri);
+    return located ? definitionsAt(located.workspace, located.file, params.position) : [];
+  }));
+
+  connection.onReferences(guard('references', [], (params) => {
+    const located = locate(params.textDocument.uri);
+    return located ? referencesAt(located.workspace, located.file, params.position, params.context.includeDeclaration) : [];
+  }));
+
+  connection.onPrepareRename(guard('prepareRename', null, (params) => {
+    const located = locate(params.textDocument.uri);
+    return located ? prepareRename(located.workspace, located.file, params.position) : null;
+  }));
+
+  connection.onRenameRequest(guard('rename', null, (params) => {
+    const located = locate(params.textDocument.uri);
+    if (!located) return null;
+    try {
+      return renameAt(located.workspace, located.file, params.position, params.newName);
+    } catch (error) {
+      if (error instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
+      throw error;
+    }
+  }));
+
+  connection.onCodeAction(guard('codeAction', [], (params) => {
+    const located = locate(params.textDocument.uri);
+    return located ? codeActions(located.workspace, located.file, params.range, params.context.diagnostics) : [];
+  }));
+
+  connection.onDocumentSymbol(guard('documentSymbol', [], (params) => {
+    const located = locate(params.textDocument.uri);
+    return located ? documentSymbols(located.workspace, located.file) : [];
+  }));
+
+  connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (params) => workspaces.flatMap((workspace) => workspaceSymbols(workspace, params.query))));
+
+  connection.onExecuteCommand(guard('executeCommand', null, async (params) => {
+    const args = (params.arguments?.[0] ?? {}) as Record<string, unknown>;
+    const workspace = workspaceForCommand(args);
+    if (!workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'No workspace folder is open.');
+    if (params.command === Commands.evaluate) {
+      const flag = String(args.flag ?? '');
+      const envs = typeof args.env === 'string' ? [args.env] : workspace.environments();
+      const context = (args.context ?? {}) as Record<string, unknown>;
+      const at = typeof args.at === 'string' ? new Date(args.at) : undefined;
+      return envs.map((env) => workspace.evaluate(flag, env, context, { at }));
+    }
+    if (params.command === Commands.showFlag) {
+      const flag = String(args.flag ?? '');
+      return { flag, usages: workspace.usagesOf(flag), definitions: workspace.registry.flag(flag)?.definitions.map((definition) => ({ env: definition.environment, file: definition.file, range: definition.keyRange })) ?? [] };
+    }
+    let plan: RegistryChangePlan;
+    try {
+      plan = planRegistryCommand(workspace, params.command, args, now());
+    } catch (error) {
+      if (error instanceof CommandError || (error as Error).name === 'RegistryEditError') {
+        void connection.window.showErrorMessage(`Flaglens: ${(error as Error).message}`);
+        return { applied: false, reason: (error as Error).message };
+      }
+      throw error;
+    }
+    if (plan.protectedEnvironments.length > 0 && args.confirmed !== true) {
+      const changes = plan.preview.map((entry) => `${entry.env}: ${entry.before} → ${entry.after}`).join('; ');
+      const answer = await connection.window.showWarningMessage(`${plan.description}? ${plan.protectedEnvironments.join(', ')} is protected. ${changes}`, { title: 'Apply' }, { title: 'Cancel' });
+      if (answer?.title !== 'Apply') return { applied: false, reason: 'cancelled' };
+    }
+    return applyPlan(workspace, plan);
+  }));
+
+  const workspaceForCommand = (args: Record<string, unknown>): FlagWorkspace | undefined => {
+    if (typeof args.uri === 'string') return locate(args.uri)?.workspace;
+    const flag = typeof args.flag === 'string' ? args.flag : undefined;
+    return workspaces.find((workspace) => flag !== undefined && workspace.registry.flag(flag)) ?? workspaces[0];
+  };
+
+  /** Applies registry edits through the client, refusing when a file changed since it was read. */
+  const applyPlan = async (workspace: FlagWorkspace, plan: RegistryChangePlan) => {
+    const documentChanges: TextDocumentEdit[] = [];
+    for (const fileEdit of plan.files) {
+      const uri = URI.file(workspace.absolute(fileEdit.file)).toString();
+      const open = documents.get(uri);
+      if (open) {
+        if (textVersion(open.getText()) !== fileEdit.version) return refuse(`${fileEdit.file} changed while the edit was prepared; try again.`);
+      } else {
+        const onDisk = await runtime.host.readFile(workspace.absolute(fileEdit.file));
+        if (onDisk === undefined || textVersion(onDisk) !== fileEdit.version) {
+          if (onDisk !== undefined) workspace.updateFile(fileEdit.file, onDisk);
+          scheduleDiagnostics();
+          return refuse(`${fileEdit.file} changed on disk since Flaglens read it; nothing was written. Try again.`);
+        }
+      }
+      documentChanges.push({
+        textDocument: { uri, version: open ? open.version : null },
+        edits: fileEdit.edits.map((edit) => offsetEditToRange(fileEdit.text, edit)),
+      });
+    }
+    const edit: WorkspaceEdit = { documentChanges };
+    const result = await connection.workspace.applyEdit({ label: plan.description, edit });
+    if (!result.applied) return refuse(result.failureReason ?? 'The editor did not apply the edit.');
+    return { applied: true, description: plan.description, preview: plan.preview, files: plan.files.map((file) => file.file) };
+  };
+
+  const refuse = (reason: string) => {
+    void connection.window.showErrorMessage(`Flaglens: ${reason}`);
+    return { applied: false, reason };
+  };
+
+  documents.listen(connection);
+}

@@ -1,0 +1,231 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FlagdCore } from '@openfeature/flagd-core';
+import { runCli, tempDir } from '../support/cli';
+import { flagdFile } from '../support/text';
+
+const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
+
+const production = flagdFile({
+  'new-checkout': {
+    state: 'ENABLED',
+    variants: { on: true, off: false },
+    defaultVariant: 'off',
+    targeting: { fractional: [{ cat: ['new-checkout', { var: 'targetingKey' }] }, ['on', 25], ['off', 75]] },
+    metadata: { owner: 'team-pay', type: 'release', description: 'The new checkout flow' },
+  },
+  'button-color': {
+    state: 'ENABLED',
+    variants: { red: 'red', blue: 'blue' },
+    defaultVariant: 'red',
+    targeting: { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'blue', null] },
+  },
+});
+
+function workspace(files: Record<string, string>): { dir: string; dispose(): void } {
+  const temp = tempDir();
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(temp.dir, name, '..'), { recursive: true });
+    writeFileSync(join(temp.dir, name), text);
+  }
+  return temp;
+}
+
+describe('flaglens CLI', () => {
+  it('prints help with every command and exits 0', () => {
+    const result = runCli(['--help']);
+    assert.equal(result.status, 0);
+    for (const command of ['check', 'eval', 'explain', 'toggle', 'rollout']) assert.match(result.stdout, new RegExp(`\\b${command}\\b`));
+  });
+
+  it('exits 2 on an unknown command or option, with usage on stderr', () => {
+    const unknown = runCli(['frobnicate']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const badOption = runCli(['check', '--frob']);
+    assert.equal(badOption.status, 2);
+    assert.match(badOption.stderr, /usage: flaglens check/);
+  });
+
+  it('exits 2 with a clear message for a missing directory, never a stack trace', () => {
+    const result = runCli(['check', '/no/such/dir']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /directory not found: \/no\/such\/dir/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  describe('check', () => {
+    it('exits 0 and says so on a clean registry', () => {
+      const temp = workspace({ 'flags/production.flagd.json': production });
+      try {
+        const result = runCli(['check', temp.dir]);
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /No problems found/);
+      } finally {
+        temp.dispose();
+      }
+    });
+
+    it('reports problems as JSON with 1-based lines and columns and exits 1', () => {
+      const broken = production.replace('"defaultVariant": "red"', '"defaultVariant": "purple"');
+      const temp = workspace({ 'flags/production.flagd.json': broken });
+      try {
+        const result = runCli(['check', '--dir', temp.dir, '--format', 'json']);
+        assert.equal(result.status, 1);
+        const rows = JSON.parse(result.stdout) as { file: string; line: number; column: number; code: string; severity: string }[];
+        const lines = broken.split('\n');
+        const line = lines.findIndex((text) => text.includes('"purple"')) + 1;
+        const column = lines[line - 1].indexOf('"purple"') + 1;
+        assert.deepEqual(
+          rows.map(({ file, line, column, code, severity }) => ({ file, line, column, code, severity })),
+          [{ file: 'flags/production.flagd.json', line, column, code: 'registry/unknown-default-variant', severity: 'error' }],
+        );
+      } finally {
+        temp.dispose();
+      }
+    });
+
+    it('emits SARIF 2.1.0', () => {
+      const temp = workspace({ 'flags/production.flagd.json': '{"flags": {' });
+      try {
+        const result = runCli(['check', temp.dir, '--format', 'sarif']);
+        assert.equal(result.status, 1);
+        const sarif = JSON.parse(result.stdout) as { version: string; runs: { tool: { driver: { name: string } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+        assert.equal(sarif.version, '2.1.0');
+        assert.equal(sarif.runs[0].tool.driver.name, 'flaglens');
+        assert.equal(sarif.runs[0].results[0].ruleId, 'registry/invalid-json');
+        assert.equal(sarif.runs[0].results[0].level, 'error');
+        assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 1);
+      } finally {
+        temp.dispose();
+      }
+    });
+
+    for (const [name, text, code] of [
+      ['an empty file', '', 'registry/empty'],
+      ['truncated JSON', production.slice(0, 60), 'registry/invalid-json'],
+      ['valid JSON that is not an object', '[]', 'registry/not-an-object'],
+    ] as const) {
+      it(`reports ${name} with a clear message and exit 1`, () => {
+        const temp = workspace({ 'flags/production.flagd.json': text });
+        try {
+          const result = runCli(['check', temp.dir, '--format', 'json']);
+          assert.equal(result.status, 1);
+          const codes = (JSON.parse(result.stdout) as { code: string }[]).map((row) => row.code);
+          assert.ok(codes.length > 0 && codes.every((c) => c === code), codes.join(', '));
+          assert.doesNotMatch(result.stderr, /\n\s+at /);
+        } finally {
+          temp.dispose();
+        }
+      });
+    }
+
+    it('reports a file that is not UTF-8 and a 10 MB file without crashing', () => {
+      const temp = workspace({ 'flags/production.flagd.json': production });
+      writeFileSync(join(temp.dir, 'flags/latin1.flagd.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]));
+      writeFileSync(join(temp.dir, 'flags/huge.flagd.json'), `{"flags":{},"pad":"${'x'.repeat(10 * 1024 * 1024)}"}`);
+      try {
+        const result = runCli(['check', temp.dir, '--format', 'json']);
+        assert.equal(result.status, 1);
+        const codes = (JSON.parse(result.stdout) as { code: string; file: string }[]).map((row) => `${row.file} ${row.code}`);
+        assert.ok(codes.includes('flags/latin1.flagd.json registry/not-utf8'), codes.join('\n'));
+        assert.ok(codes.includes('flags/huge.flagd.json registry/file-too-large'), codes.join('\n'));
+      } finally {
+        temp.dispose();
+      }
+    });
+  });
+
+  describe('eval', () => {
+    it('prints exactly what flagd-core answers, as JSON', () => {
+      const temp = workspace({ 'flags/production.flagd.json': production });
+      const reference = new FlagdCore(undefined, quiet);
+      reference.setConfigurations(production);
+      try {
+        for (const key of ['u-1', 'u-2', 'u-3', 'u-4', 'u-5']) {
+          const result = runCli(['eval', 'new-checkout', '--env', 'production', '--context', JSON.stringify({ targetingKey: key }), '--dir', temp.dir, '--format', 'json']);
+          assert.equal(result.status, 0, result.stderr);
+          const expected = reference.resolveBooleanEvaluation('new-checkout', false, { targetingKey: key });
+          assert.deepEqual(JSON.parse(result.stdout), { flag: 'new-checkout', env: 'production', value: expected.value, variant: expected.variant, reason: expected.reason });
+        }
+      } finally {
+        temp.dispose();
+      }
+    });
+
+    it('prints flag, env, value, variant and reason as text by default', () => {
+      const temp = workspace({ 'flags/production.flagd.json': production });
+      try {
+        const result = runCli(['eval', 'button-color', '--env', 'production', '--context', '{"email":"ada@acme.com"}', '--dir', temp.dir]);
+        assert.equal(result.status, 0);
+        assert.equal(result.stdout, 'flag: button-color\nenv: production\nvalue: blue\nvariant: blue\nreason: TARGETING_MATCH\n');
+      } finally {
+        temp.dispose();
+      }
+    });
+
+    it('exits 2 for an unknown environment or bad context JSON, and 1 for an unknown flag', () => {
+      const temp = workspace({ 'flags/production.flagd.json': production });
+      try {
+        assert.equal(runCli(['eval', 'new-checkout', '--env', 'moon', '--dir', temp.dir]).status, 2);
+        const badContext = runCli(['eval', 'new-checkout', '--env', 'production', '--context', '{nope', '--dir', temp.dir]);
+        assert.equal(badContext.status, 2);
+        assert.match(badContext.stderr, /--context is not valid JSON/);
+        const unknown = runCli(['eval', 'ghost', '--env', 'production', '--dir', temp.dir, '--format', 'json']);
+        assert.equal(unknown.status, 1);
+        assert.equal(JSON.parse(unknown.stdout).errorCode, 'FLAG_NOT_FOUND');
+      } finally {
+        temp.dispose();
+      }
+    });
+  });
+
+  describe('explain', () => {
+    it('renders each environment\'s rules in plain language', () => {
+      const temp = workspace({ 'flags/production.flagd.json': production });
+      try {
+        const result = runCli(['explain', 'button-color', '--dir', temp.dir]);
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /production:\n {2}if email ends with "@acme.com" -> blue\n {2}otherwise -> red \(default\)/);
+      } finally {
+        temp.dispose();
+      }
+    });
+  });
+
+  describe('toggle and rollout', () => {
+    it('refuses a protected environment without --yes and changes only the state with it', () => {
+      const temp = workspace({ 'flags/production.flagd.json': production });
+      const path = join(temp.dir, 'flags/production.flagd.json');
+      try {
+        const refused = runCli(['toggle', 'new-checkout', '--env', 'production', '--off', '--dir', temp.dir]);
+        assert.equal(refused.status, 1);
+        assert.match(refused.stderr, /protected environment/);
+        assert.equal(readFileSync(path, 'utf8'), production);
+        const done = runCli(['toggle', 'new-checkout', '--env', 'production', '--off', '--yes', '--dir', temp.dir]);
+        assert.equal(done.status, 0, done.stderr);
+        const after = readFileSync(path, 'utf8');
+        assert.equal(after, production.replace('"state": "ENABLED"', '"state": "DISABLED"'));
+      } finally {
+        temp.dispose();
+      }
+    });
+
+    it('sets a rollout percentage that flagd then serves', () => {
+      const temp = workspace({ 'flags/staging.flagd.json': production });
+      try {
+        const result = runCli(['rollout', 'new-checkout', '--env', 'staging', '--percent', '100', '--dir', temp.dir]);
+        assert.equal(result.status, 0, result.stderr);
+        const evaluated = runCli(['eval', 'new-checkout', '--env', 'staging', '--context', '{"targetingKey":"anyone"}', '--dir', temp.dir, '--format', 'json']);
+        assert.equal(JSON.parse(evaluated.stdout).value, true);
+      } finally {
+        temp.dispose();
+      }
+    });
+
+    it('exits 2 when --on and --off are both missing', () => {
+      assert.equal(runCli(['toggle', 'new-checkout', '--env', 'production']).status, 2);
+    });
+  });
+});

@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  type ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type PublishDiagnosticsParams,
+  type ApplyWorkspaceEditParams,
+  type TextEdit,
+  type ShowMessageRequestParams,
+} from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+import { repoRoot } from './cli';
+import { IndexReadyNotification } from '../../shared/src/protocol';
+
+/**
+ * A small LSP client for tests: starts the real server (`node dist/server.js --stdio`), speaks
+ * LSP over its stdio, applies `workspace/applyEdit` to files on disk like an editor that saves,
+ * and answers confirmation prompts as told.
+ */
+export class TestLspClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly diagnostics = new Map<string, PublishDiagnosticsParams['diagnostics']>();
+  private diagnosticWaiters: (() => void)[] = [];
+  readonly indexReady: Promise<IndexReadyNotification.Params>;
+  readonly prompts: ShowMessageRequestParams[] = [];
+  readonly errors: string[] = [];
+  readonly logs: string[] = [];
+  /** Which button to press on the next prompt (title), or undefined to dismiss it. */
+  promptAnswer: string | undefined = 'Apply';
+  private versions = new Map<string, number>();
+
+  constructor(readonly root: string) {
+    this.process = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr?.on('data', (chunk: Buffer) => this.logs.push(chunk.toString()));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.indexReady = new Promise((resolve) => this.connection.onNotification(IndexReadyNotification.method, resolve));
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      this.diagnostics.set(params.uri, params.diagnostics);
+      const waiters = this.diagnosticWaiters;
+      this.diagnosticWaiters = [];
+      for (const wake of waiters) wake();
+    });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+    });
+    this.connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
+      if (params.type === 1) this.errors.push(params.message);
+    });
+    this.connection.onRequest('window/showMessageRequest', (params: ShowMessageRequestParams) => {
+      this.prompts.push(params);
+      return this.promptAnswer === undefined ? null : { title: this.promptAnswer };
+    });
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => this.applyEdit(params));
+    this.connection.listen();
+  }
+
+  static async start(root: string): Promise<TestLspClient> {
+    const client = new TestLspClient(root);
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: URI.file(root).toString(),
+      workspaceFolders: [{ uri: URI.file(root).toString(), name: 'test' }],
+      capabilities: {
+        workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        window: { workDoneProgress: true },
+        textDocument: { hover: { contentFormat: ['markdown'] }, rename: { prepareSupport: true } },
+      },
+    });
+    await client.connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  uri(file: string): string {
+    return URI.file(join(this.root, file)).toString();
+  }
+
+  async open(file: string, text = readFileSync(join(this.root, file), 'utf8')): Promise<void> {
+    this.versions.set(file, 1);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: this.uri(file), languageId: languageOf(file), version: 1, text } });
+  }
+
+  async change(file: string, text: string): Promise<void> {
+    const version = (this.versions.get(file) ?? 1) + 1;
+    this.versions.set(file, version);
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: this.uri(file), version }, contentChanges: [{ text }] });
+  }
+
+  /** Tells the server a file changed on disk, as an editor's file watcher would. */
+  async changedOnDisk(file: string, type: 1 | 2 | 3 = 2): Promise<void> {
+    await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: this.uri(file), type }] });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  diagnosticsOf(file: string): PublishDiagnosticsParams['diagnostics'] {
+    return this.diagnostics.get(this.uri(file)) ?? [];
+  }
+
+  /** Resolves once a diagnostics publication satisfies the predicate: a signal, never a sleep. */
+  async waitForDiagnostics(file: string, predicate: (diagnostics: PublishDiagnosticsParams['diagnostics']) => boolean): Promise<PublishDiagnosticsParams['diagnostics']> {
+    for (;;) {
+      const current = this.diagnostics.get(this.uri(file));
+      if (current && predicate(current)) return current;
+      await new Promise<void>((resolve) => this.diagnosticWaiters.push(resolve));
+    }
+  }
+
+  private applyEdit(params: ApplyWorkspaceEditParams): { applied: boolean } {
+    const byUri = new Map<string, TextEdit[]>();
+    for (const change of params.edit.documentChanges ?? []) {
+      if ('textDocument' in change) byUri.set(change.textDocument.uri, [...(byUri.get(change.textDocument.uri) ?? []), ...(change.edits as TextEdit[])]);
+    }
+    for (const [uri, edits] of Object.entries(params.edit.changes ?? {})) byUri.set(uri, [...(byUri.get(uri) ?? []), ...edits]);
+    for (const [uri, edits] of byUri) {
+      const path = URI.parse(uri).fsPath;
+      writeFileSync(path, applyTextEdits(readFileSync(path, 'utf8'), edits));
+    }
+    return { applied: true };
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // the server may already be gone
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+export function applyTextEdits(text: string, edits: TextEdit[]): string {
+  const lines = text.split('\n');
+  const offsetOf = (position: { line: number; character: number }): number => {
+    let offset = 0;
+    for (let i = 0; i < position.line; i++) offset += lines[i].length + 1;
+    return offset + position.character;
+  };
+  const sorted = [...edits].sort((a, b) => offsetOf(b.range.start) - offsetOf(a.range.start));
+  let result = text;
+  for (const edit of sorted) result = result.slice(0, offsetOf(edit.range.start)) + edit.newText + result.slice(offsetOf(edit.range.end));
+  return result;
+}
+
+function languageOf(file: string): string {
+  if (file.endsWith('.json')) return 'json';
+  if (file.endsWith('.tsx')) return 'typescriptreact';
+  if (file.endsWith('.jsx')) return 'javascriptreact';
+  if (/\.[cm]?js$/.test(file)) return 'javascript';
+  return 'typescript';
+}
