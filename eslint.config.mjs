@@ -13,4 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Custom LSP messages are declared as namespaces ({ method, Params }), as LSP libraries do.
+    files: ['shared/src/protocol.ts'],
+    rules: { '@typescript-eslint/no-namespace': 'off' },
+  },
 );

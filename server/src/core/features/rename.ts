@@ -15,7 +15,10 @@ export function prepareRename(workspace: FlagWorkspace, file: string, position: 
   return range ? { range, placeholder: found.flag } : null;
 }
 
-/** Renames a flag in every registry file and at every usage whose key is written literally. */
+/**
+ * Renames a flag in every registry file and at every usage whose key is written literally.
+ * Rollout salts keep the old key, so every user stays in the bucket they were in.
+ */
 export function renameAt(workspace: FlagWorkspace, file: string, position: Position, newName: string): WorkspaceEdit {
   const found = flagAtPosition(workspace, file, position);
   if (!found?.known) throw new RenameError('Only flags in the registry can be renamed.');
@@ -25,7 +28,7 @@ export function renameAt(workspace: FlagWorkspace, file: string, position: Posit
   for (const definition of workspace.registry.flag(found.flag)?.definitions ?? []) {
     const text = workspace.registry.currentText(definition.file);
     if (text === undefined) continue;
-    changes[uriOf(workspace, definition.file)] = renameFlag(text, found.flag, newName).map((edit) => offsetEditToRange(text, edit));
+    changes[uriOf(workspace, definition.file)] = renameFlag(text, found.flag, newName, { keepSalt: true }).map((edit) => offsetEditToRange(text, edit));
   }
   for (const usage of workspace.usagesOf(found.flag)) {
     if (!usage.keyIsLiteral) continue;

@@ -1,0 +1,134 @@
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { textVersion } from '../../server/src/core/text';
+import { FileChangedOnDiskError, applyFileEdit, writeFileAtomic } from '../../server/src/node/atomicWrite';
+
+describe('atomic writes of registry files', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flaglens-atomic-'));
+  });
+
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  async function entries(): Promise<string[]> {
+    return (await fs.readdir(dir)).sort();
+  }
+
+  it('replaces the file when it still has the expected version, leaving no temp file', async () => {
+    const file = path.join(dir, 'production.flagd.json');
+    await fs.writeFile(file, '{"flags":{}}\n');
+    await writeFileAtomic(file, '{"flags":{"a":1}}\n', textVersion('{"flags":{}}\n'));
+    assert.equal(await fs.readFile(file, 'utf8'), '{"flags":{"a":1}}\n');
+    assert.deepEqual(await entries(), ['production.flagd.json']);
+  });
+
+  it('refuses when the file changed on disk, keeping the other change', async () => {
+    const file = path.join(dir, 'production.flagd.json');
+    await fs.writeFile(file, 'read by the editor');
+    const version = textVersion('read by the editor');
+    await fs.writeFile(file, 'changed by someone else');
+    await assert.rejects(
+      writeFileAtomic(file, 'new text', version),
+      (error: unknown) =>
+        error instanceof FileChangedOnDiskError &&
+        /changed on disk since it was read; nothing was written/.test(error.message),
+    );
+    assert.equal(await fs.readFile(file, 'utf8'), 'changed by someone else');
+    assert.deepEqual(await entries(), ['production.flagd.json']);
+  });
+
+  it('refuses when the file was deleted since it was read', async () => {
+    const file = path.join(dir, 'gone.flagd.json');
+    await assert.rejects(
+      writeFileAtomic(file, 'x', textVersion('y')),
+      (error: unknown) => error instanceof FileChangedOnDiskError && /was deleted/.test(error.message),
+    );
+    assert.deepEqual(await entries(), []);
+  });
+
+  it('creates a new file when no version is expected, and refuses if it exists', async () => {
+    const file = path.join(dir, 'staging.flagd.json');
+    await writeFileAtomic(file, '{"flags":{}}\n', undefined);
+    assert.equal(await fs.readFile(file, 'utf8'), '{"flags":{}}\n');
+    await assert.rejects(
+      writeFileAtomic(file, 'other', undefined),
+      (error: unknown) => error instanceof FileChangedOnDiskError && /already exists/.test(error.message),
+    );
+    assert.equal(await fs.readFile(file, 'utf8'), '{"flags":{}}\n');
+    assert.deepEqual(await entries(), ['staging.flagd.json']);
+  });
+
+  it('keeps a byte order mark, the file mode and a symbolic link', async () => {
+    const real = path.join(dir, 'real.flagd.json');
+    const link = path.join(dir, 'link.flagd.json');
+    await fs.writeFile(real, '\uFEFF{"flags":{}}');
+    await fs.chmod(real, 0o640);
+    await fs.symlink(real, link);
+    // The workspace reads files with the mark removed, so versions are of the text without it.
+    await writeFileAtomic(link, '{"flags":{"a":1}}', textVersion('{"flags":{}}'));
+    assert.equal(await fs.readFile(real, 'utf8'), '\uFEFF{"flags":{"a":1}}');
+    assert.equal((await fs.stat(real)).mode & 0o777, 0o640);
+    assert.ok((await fs.lstat(link)).isSymbolicLink());
+    assert.deepEqual(await entries(), ['link.flagd.json', 'real.flagd.json']);
+  });
+
+  it('applies a file edit and returns the new text', async () => {
+    const file = path.join(dir, 'production.flagd.json');
+    const text = '{"flags":{"a":{"state":"ENABLED"}}}';
+    await fs.writeFile(file, text);
+    const offset = text.indexOf('ENABLED');
+    const result = await applyFileEdit({
+      file,
+      expectedVersion: textVersion(text),
+      edits: [{ offset, length: 7, content: 'DISABLED' }],
+    });
+    assert.equal(result, '{"flags":{"a":{"state":"DISABLED"}}}');
+    assert.equal(await fs.readFile(file, 'utf8'), result);
+    assert.deepEqual(await entries(), ['production.flagd.json']);
+  });
+
+  it('refuses a file edit computed from an older text', async () => {
+    const file = path.join(dir, 'production.flagd.json');
+    await fs.writeFile(file, 'now');
+    await assert.rejects(
+      applyFileEdit({
+        file,
+        expectedVersion: textVersion('before'),
+        edits: [{ offset: 0, length: 0, content: 'x' }],
+      }),
+      FileChangedOnDiskError,
+    );
+    assert.equal(await fs.readFile(file, 'utf8'), 'now');
+  });
+
+  it('lets only one of two edits of the same version through', async () => {
+    const file = path.join(dir, 'production.flagd.json');
+    await fs.writeFile(file, 'base');
+    const version = textVersion('base');
+    const results = await Promise.allSettled([
+      applyFileEdit({ file, expectedVersion: version, edits: [{ offset: 4, length: 0, content: ' one' }] }),
+      applyFileEdit({ file, expectedVersion: version, edits: [{ offset: 4, length: 0, content: ' two' }] }),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected'],
+    );
+    assert.ok((results[1] as PromiseRejectedResult).reason instanceof FileChangedOnDiskError);
+    assert.equal(await fs.readFile(file, 'utf8'), 'base one');
+    assert.deepEqual(await entries(), ['production.flagd.json']);
+  });
+
+  it('does not touch the file when the edits change nothing', async () => {
+    const file = path.join(dir, 'production.flagd.json');
+    await fs.writeFile(file, 'same');
+    const before = (await fs.stat(file)).ino;
+    assert.equal(await applyFileEdit({ file, expectedVersion: textVersion('same'), edits: [] }), 'same');
+    assert.equal((await fs.stat(file)).ino, before);
+  });
+});
