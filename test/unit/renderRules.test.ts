@@ -798,3 +798,21 @@ describe('the rule language grammar', () => {
     );
   });
 });
+
+describe('renderRules with the ladder prerequisite rung', () => {
+  it('shows a prerequisite checked by the targeting once, with what fails it', () => {
+    const lines = renderRules({
+      flagKey: 'usage-based-pricing',
+      state: 'ENABLED',
+      defaultVariant: 'off',
+      variants: { on: true, off: false },
+      targeting: { if: [{ '!==': [{ var: 'prerequisites.new-api' }, 'on'] }, 'off', 'on'] },
+      evaluators: {},
+      requires: ['new-api=on'],
+    });
+    assert.deepEqual(
+      lines.map((line) => `${line.kind}: ${line.text}`),
+      ['prerequisite: requires new-api = on, else off', 'default: otherwise -> on'],
+    );
+  });
+});

@@ -51,7 +51,9 @@ export function renderRules(input: RenderInput): RuleLine[] {
   // DESIGN.md's ladder puts the prerequisite check after exclusions and overrides.
   let at = 0;
   while (at < ladder.length && (ladder[at].kind === 'exclusion' || ladder[at].kind === 'override')) at++;
-  const prerequisites = (input.requires ?? []).filter((requirement) => requirement.trim() !== '');
+  // A prerequisite the targeting already checks is shown once, at its rung.
+  const checked = new Set(ladder.filter((line) => line.kind === 'prerequisite').map((line) => /^requires (\S+) =/.exec(line.text)?.[1]));
+  const prerequisites = (input.requires ?? []).filter((requirement) => requirement.trim() !== '' && !checked.has(requirement.split(/!?=/)[0].trim()));
   ladder.splice(at, 0, ...prerequisites.map(prerequisiteLine));
   return lines.concat(ladder);
 }
@@ -136,8 +138,22 @@ function conditionContext(
   return ctx;
 }
 
+/** The ladder's failed-prerequisite rung: `{"!==": [{"var": "prerequisites.new-api"}, "on"]}`. */
+function prerequisiteRung(condition: JsonValue): { flag: string; variant: string } | undefined {
+  const operation = asOperation(condition);
+  if (operation?.op !== '!==' || operation.args.length !== 2) return undefined;
+  const path = varPath(operation.args[0]);
+  const variant = operation.args[1];
+  if (path === undefined || !path.startsWith('prerequisites.') || typeof variant !== 'string') return undefined;
+  return { flag: path.slice('prerequisites.'.length), variant };
+}
+
 function conditionalLine(rung: Rung, input: RenderInput, ctx: ConditionContext): RuleLine {
   const combined: JsonValue = rung.conditions.length === 1 ? rung.conditions[0] : { and: rung.conditions };
+  const prerequisite = prerequisiteRung(combined);
+  if (prerequisite) {
+    return { kind: 'prerequisite', text: `requires ${prerequisite.flag} = ${prerequisite.variant}, else ${resultText(rung.result, input, ctx)}` };
+  }
   const condition = describeCondition(combined, ctx);
   const served = resultText(rung.result, input, ctx);
   // A pure time window reads as a sentence of its own: `from ... until ... -> on`.

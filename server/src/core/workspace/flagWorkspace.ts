@@ -5,6 +5,7 @@ import { EnvironmentEngine, type Evaluation, zeroValue } from '../evaluation/eva
 import type { Logger, WorkspaceHost } from '../host';
 import { silentLogger } from '../host';
 import { Registry } from '../registry/registry';
+import { parsePrerequisite } from '../registry/checks';
 import { createFileMatcher, discoverFiles, type FileMatcher } from './discoverFiles';
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { flagOfUsage } from '../analysis/codeFindings';
@@ -183,18 +184,37 @@ export class FlagWorkspace {
     return engine;
   }
 
-  /** Evaluates a flag the way flagd would; the type comes from the registry unless given. */
+  /**
+   * Evaluates a flag the way flagd would; the type comes from the registry unless given.
+   * flagd evaluates one flag at a time, so, as an application would, prerequisites
+   * (`metadata.requires`) are evaluated first and passed in the context under `prerequisites`.
+   */
   evaluate(
     flag: string,
     environment: string,
     context: Record<string, unknown> = {},
     options: { at?: Date; defaultValue?: JsonValue; type?: VariantType } = {},
+    visiting: Set<string> = new Set(),
   ): Evaluation | undefined {
     const engine = this.engine(environment);
     if (!engine) return undefined;
-    const type = options.type ?? this.registry.definition(flag, environment)?.variantType ?? this.registry.flag(flag)?.variantType ?? 'string';
+    const definition = this.registry.definition(flag, environment);
+    const type = options.type ?? definition?.variantType ?? this.registry.flag(flag)?.variantType ?? 'string';
     const defaultValue = options.defaultValue ?? zeroValue(type);
-    return engine.evaluate(flag, type, defaultValue, context, options.at);
+    let fullContext = context;
+    const requires = definition?.lifecycle.requires ?? [];
+    if (requires.length > 0 && context.prerequisites === undefined && !visiting.has(flag)) {
+      visiting.add(flag);
+      const prerequisites: Record<string, string | null> = {};
+      for (const text of requires) {
+        const prerequisite = parsePrerequisite(text);
+        if (!prerequisite) continue;
+        prerequisites[prerequisite.flag] = this.evaluate(prerequisite.flag, environment, context, { at: options.at }, visiting)?.variant ?? null;
+      }
+      visiting.delete(flag);
+      fullContext = { ...context, prerequisites };
+    }
+    return engine.evaluate(flag, type, defaultValue, fullContext, options.at);
   }
 
   /** Registry and configuration findings. Code findings come from the analysis. */
