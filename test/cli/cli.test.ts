@@ -229,3 +229,46 @@ describe('flaglens CLI', () => {
     });
   });
 });
+
+describe('flaglens on examples/demo', () => {
+  const demo = 'examples/demo';
+
+  it('check reports the seeded registry and code problems with file:line:column', () => {
+    const result = runCli(['check', demo, '--format', 'json']);
+    assert.equal(result.status, 1);
+    const rows = JSON.parse(result.stdout) as { file: string; line: number; column: number; code: string }[];
+    const text = (file: string) => readFileSync(join(demo, file), 'utf8').split('\n');
+    const at = (file: string, needle: string, nth = 0) => {
+      const lines = text(file);
+      let seen = 0;
+      for (let i = 0; i < lines.length; i++) {
+        const column = lines[i].indexOf(needle);
+        if (column >= 0 && seen++ === nth) return `${file}:${i + 1}:${column + 1}`;
+      }
+      throw new Error(`${needle} not in ${file}`);
+    };
+    const found = new Set(rows.map((row) => `${row.file}:${row.line}:${row.column} ${row.code}`));
+    for (const expected of [
+      `${at('flags/development.flagd.json', '"comparision"')} registry/unknown-variant`,
+      `${at('flags/development.flagd.json', '"beta-tester"')} registry/unknown-ref`,
+      `${at('src/server/checkout.ts', "'new-onboarding'")} code/unknown-flag`,
+      `${at('src/server/checkout.ts', "'holiday-banner'")} code/type-mismatch`,
+      `${at('src/server/quote.ts', "'external-tax-api'")} code/unsafe-kill-switch-default`,
+      `${at('src/server/paymentMethods.ts', '`payment-method-${method}`')} code/dynamic-key`,
+    ]) {
+      assert.ok(found.has(expected), `missing ${expected} in\n${[...found].join('\n')}`);
+    }
+  });
+
+  it('scan lists every usage with how its key was resolved, and the dynamic ones', () => {
+    const result = runCli(['scan', demo, '--format', 'json']);
+    assert.equal(result.status, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as { flag: string | null; resolution: string; file: string }[];
+    const resolutions = new Set(rows.map((row) => row.resolution));
+    for (const form of ['literal', 'template', 'const', 'imported-const', 'enum-member', 'object-member', 'destructured', 'wrapper', 'dynamic']) {
+      assert.ok(resolutions.has(form), `no ${form} usage in ${[...resolutions].join(', ')}`);
+    }
+    assert.deepEqual(rows.filter((row) => row.flag === null).map((row) => row.file), ['src/server/paymentMethods.ts']);
+    assert.ok(rows.some((row) => row.flag === 'new-onboarding'), 'the flag missing from the registry is still a usage');
+  });
+});

@@ -8,6 +8,7 @@ import { runCheck } from './commands/check';
 import { runRegistryEdit } from './commands/edit';
 import { runEval } from './commands/evaluate';
 import { runExplain } from './commands/explain';
+import { runScan } from './commands/scan';
 
 const VERSION = '0.1.0';
 
@@ -57,6 +58,13 @@ const commands: Record<string, CommandSpec> = {
     options: { ...common },
     formats: ['text', 'json', 'sarif'],
     run: async (args, io, cwd) => runCheck(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), workspaceFindings, format(args, ['text', 'json', 'sarif']), io, VERSION),
+  },
+  scan: {
+    summary: 'every flag usage in the code, dynamic ones included',
+    usage: 'flaglens scan [dir] [--format text|json]',
+    options: { ...common },
+    formats: ['text', 'json'],
+    run: async (args, io, cwd) => runScan(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), format(args, ['text', 'json']), io),
   },
   eval: {
     summary: 'evaluate a flag with flagd for a context',
