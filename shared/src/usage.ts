@@ -1,4 +1,4 @@
-import type { Range } from './registryModel';
+import type { Location, Range } from './registryModel';
 
 /** How a usage's key was found. */
 export type KeyResolution =
@@ -36,4 +36,13 @@ export interface FlagUsage {
   keyText: string;
   /** True when the key range holds the literal key text itself, so rename may edit it. */
   keyIsLiteral: boolean;
+  /** True when `flag` is LaunchDarkly's camelCased form of the registry key (React `useFlags()`). */
+  camelCaseKey?: boolean;
+  /** For `wrapper` usages: how the key argument was resolved at the call site. */
+  keyResolution?: KeyResolution;
+  /**
+   * Where the key's string is written when that is not at the call site (a constant, an enum or
+   * object member, possibly in another file): the string literal's range, quotes included.
+   */
+  keyOrigin?: Location;
 }

@@ -272,3 +272,20 @@ describe('flaglens on examples/demo', () => {
     assert.ok(rows.some((row) => row.flag === 'new-onboarding'), 'the flag missing from the registry is still a usage');
   });
 });
+
+describe('flaglens stale on examples/demo', () => {
+  it('lists the stale flags with reasons, evidence and the value to keep', () => {
+    const result = runCli(['stale', 'examples/demo', '--format', 'json']);
+    assert.equal(result.status, 1, 'stale flags found');
+    const verdicts = JSON.parse(result.stdout) as { flag: string; reasons: string[]; servedValue?: unknown; readyForRemoval: boolean; evidence: unknown[] }[];
+    const byFlag = new Map(verdicts.map((verdict) => [verdict.flag, verdict]));
+    assert.deepEqual(byFlag.get('express-shipping')?.reasons, ['fully-rolled-out', 'past-lifetime']);
+    assert.equal(byFlag.get('express-shipping')?.servedValue, true);
+    assert.equal(byFlag.get('express-shipping')?.readyForRemoval, true);
+    assert.ok(byFlag.get('referral-program')?.reasons.includes('unused'));
+    assert.ok(byFlag.get('gift-cards')?.reasons.includes('disabled-everywhere'));
+    assert.deepEqual(byFlag.get('new-onboarding')?.reasons, ['used-but-gone']);
+    assert.equal(byFlag.has('external-tax-api'), false, 'kill switches are meant to stay');
+    for (const verdict of verdicts) assert.ok(verdict.evidence.length > 0, `${verdict.flag} has evidence`);
+  });
+});

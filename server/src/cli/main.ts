@@ -9,6 +9,7 @@ import { runRegistryEdit } from './commands/edit';
 import { runEval } from './commands/evaluate';
 import { runExplain } from './commands/explain';
 import { runScan } from './commands/scan';
+import { runStale } from './commands/stale';
 
 const VERSION = '0.1.0';
 
@@ -65,6 +66,14 @@ const commands: Record<string, CommandSpec> = {
     options: { ...common },
     formats: ['text', 'json'],
     run: async (args, io, cwd) => runScan(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), format(args, ['text', 'json']), io),
+  },
+  stale: {
+    summary: 'stale flags with the reason and the evidence',
+    usage: 'flaglens stale [dir] [--format text|json] [--no-git]',
+    options: { ...common, 'no-git': { type: 'boolean', description: 'do not read registry history from git' } },
+    formats: ['text', 'json'],
+    run: async (args, io, cwd) =>
+      runStale(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), { format: format(args, ['text', 'json']), git: !args.values['no-git'] }, io),
   },
   eval: {
     summary: 'evaluate a flag with flagd for a context',

@@ -31,11 +31,14 @@ import type { Logger, WorkspaceHost } from '../core/host';
 import { textVersion } from '../core/text';
 import { offsetEditToRange } from '../core/textEdit';
 import { FlagWorkspace } from '../core/workspace/flagWorkspace';
+import type { FlagHistory } from '../core/stale/staleness';
 
 /** What the server needs from the process it runs in (Node today; a browser worker later). */
 export interface ServerRuntime {
   host: WorkspaceHost;
   now?: () => Date;
+  /** Registry history for stale-flag dates (git on Node); read in the background. */
+  readFlagHistory?: (root: string, registryFiles: string[]) => Promise<Map<string, FlagHistory>>;
 }
 
 const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -173,6 +176,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     await publishDiagnostics();
     const stats = workspaces.reduce((sum, workspace) => ({ files: sum.files + workspace.codeFiles.length, usages: sum.usages + workspace.usages().length, flags: sum.flags + workspace.registry.flags().size }), { files: 0, usages: 0, flags: 0 });
     void connection.sendNotification(IndexReadyNotification.method, { ...stats, durationMs: Date.now() - started } satisfies IndexReadyNotification.Params);
+    // Git history only refines stale-flag dates: read it after the index, never before.
+    for (const workspace of workspaces) {
+      runtime
+        .readFlagHistory?.(workspace.root, workspace.registry.files())
+        .then((history) => {
+          workspace.setHistory(history);
+          scheduleDiagnostics();
+        })
+        .catch((error: unknown) => logger.warn(`registry history unavailable: ${String(error)}`));
+    }
   };
 
   const applyDocument = (document: TextDocument): boolean => {

@@ -1,10 +1,11 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/flagServer';
+import { readFlagHistory } from './gitHistory';
 import { nodeHost } from './nodeHost';
 
 // The only file that knows the server runs on Node: `node dist/server.js --stdio` (or --node-ipc).
 const connection = createConnection(ProposedFeatures.all);
-startServer(connection, { host: nodeHost });
+startServer(connection, { host: nodeHost, readFlagHistory: (root, files) => readFlagHistory(root, files) });
 connection.listen();
 
 process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? String(error)}`));

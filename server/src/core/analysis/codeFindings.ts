@@ -13,6 +13,7 @@ export const CodeFinding = {
   expired: 'code/flag-expired',
   dynamicKey: 'code/dynamic-key',
   unusedFlag: 'registry/unused-flag',
+  staleFlag: 'code/stale-flag',
 } as const;
 
 /** Finds the registry flag a usage reads, matching LaunchDarkly's camelCased keys too. */

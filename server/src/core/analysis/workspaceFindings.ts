@@ -1,6 +1,29 @@
 import type { Finding } from '../../../../shared/src/registryModel';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
-import { codeFindings, unusedFlagFindings } from './codeFindings';
+import { CodeFinding, codeFindings, flagOfUsage, unusedFlagFindings } from './codeFindings';
+
+/**
+ * Stale flags, at every usage and registry entry. "Unused" and "used but gone" have findings
+ * of their own (unused-flag, unknown-flag), so they are not repeated here.
+ */
+function staleFindings(workspace: FlagWorkspace): Finding[] {
+  const findings: Finding[] = [];
+  for (const verdict of workspace.staleVerdicts()) {
+    const reasons = verdict.reasons.filter((reason) => reason !== 'unused' && reason !== 'used-but-gone');
+    if (reasons.length === 0) continue;
+    const data: Finding['data'] = { reasons, readyForRemoval: verdict.readyForRemoval, blockers: verdict.blockers };
+    if (verdict.servedValue !== undefined) data.servedValue = verdict.servedValue;
+    const message = `Stale flag: ${verdict.message}${verdict.readyForRemoval ? '' : ` Not ready for removal: ${verdict.blockers.join('; ')}.`}`;
+    for (const usage of workspace.usages()) {
+      if (usage.flag === null || flagOfUsage(workspace.registry, usage)?.key !== verdict.flag) continue;
+      findings.push({ file: usage.file, range: usage.keyRange, severity: 'information', code: CodeFinding.staleFlag, message, flag: verdict.flag, data });
+    }
+    for (const definition of workspace.registry.flag(verdict.flag)?.definitions ?? []) {
+      findings.push({ file: definition.file, range: definition.keyRange, severity: 'information', code: 'registry/stale-flag', message, flag: verdict.flag, data });
+    }
+  }
+  return findings;
+}
 
 /** Everything `check` reports and the server publishes: configuration, registry and code. */
 export async function workspaceFindings(workspace: FlagWorkspace): Promise<Finding[]> {
@@ -19,5 +42,6 @@ export async function workspaceFindings(workspace: FlagWorkspace): Promise<Findi
     ),
   ];
   if (workspace.codeFiles.length > 0) findings.push(...unusedFlagFindings(usages, workspace.registry));
+  findings.push(...staleFindings(workspace));
   return findings;
 }

@@ -10,6 +10,7 @@ import { createFileMatcher, discoverFiles, type FileMatcher } from './discoverFi
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { flagOfUsage } from '../analysis/codeFindings';
 import { UsageIndex } from '../usages/usageIndex';
+import { detectStaleFlags, type FlagHistory, type StaleVerdict } from '../stale/staleness';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root, forward slashes. */
@@ -40,6 +41,10 @@ export class FlagWorkspace {
   private index: UsageIndex;
   /** Bumped on every change, so callers can cache derived answers. */
   generation = 0;
+  /** Registry history from git, when the host could read it (see node/gitHistory.ts). */
+  private history: Map<string, FlagHistory> | undefined;
+  private staleCache: { generation: number; verdicts: StaleVerdict[] } | undefined;
+  private codeIndexed = false;
 
   constructor(options: WorkspaceOptions) {
     this.root = options.root.replace(/\\/g, '/').replace(/\/$/, '');
@@ -78,6 +83,7 @@ export class FlagWorkspace {
       const text = await this.host.readFile(this.absolute(file));
       if (text !== undefined) this.registry.setFile(file, text);
     }
+    this.generation++;
     this.codeFiles = discovered.code;
     this.tooLarge = discovered.tooLarge;
   }
@@ -110,7 +116,29 @@ export class FlagWorkspace {
       await this.index.addFiles(batch, (file) => this.host.readFile(this.absolute(file)));
       onProgress?.(Math.min(start + batchSize, files.length), files.length);
     }
+    this.codeIndexed = true;
     this.generation++;
+  }
+
+  setHistory(history: Map<string, FlagHistory>): void {
+    this.history = history;
+    this.generation++;
+  }
+
+  /** Stale flags with their reasons and evidence, cached until the next change. */
+  staleVerdicts(): StaleVerdict[] {
+    if (this.staleCache?.generation === this.generation) return this.staleCache.verdicts;
+    const verdicts = detectStaleFlags({
+      registry: this.registry,
+      usages: this.usages(),
+      policy: this.config.stale,
+      protectedEnvironments: this.environments().filter((environment) => this.isProtected(environment)),
+      now: this.now(),
+      history: this.history,
+      usagesIndexed: this.codeIndexed,
+    });
+    this.staleCache = { generation: this.generation, verdicts };
+    return verdicts;
   }
 
   /** A file's new text (from an editor buffer or disk); returns true when anything changed. */
@@ -162,6 +190,7 @@ export class FlagWorkspace {
 
   setRegistryFile(relative: string, text: string): void {
     this.registry.setFile(relative, text);
+    this.generation++;
   }
 
   environments(): string[] {
