@@ -1,3 +1,6 @@
+import type { FlagState, JsonValue, Range, VariantType, VariantValue } from './registryModel';
+import type { StaleVerdict } from './stale';
+
 /**
  * Messages between the Flaglens client and server beyond standard LSP, declared once and
  * imported on both sides.
@@ -29,3 +32,100 @@ export const Commands = {
   evaluate: 'flaglens.evaluate',
   showFlag: 'flaglens.showFlag',
 } as const;
+
+
+/** One flag in one environment, as tree views and the rule editor show it. */
+export interface FlagEnvironmentInfo {
+  env: string;
+  protected: boolean;
+  /** Workspace-relative registry file and the key's range there. */
+  file: string;
+  uri: string;
+  range: Range;
+  state: FlagState;
+  defaultVariant: string | null;
+  /** A few words: `on`, `25% on`, `disabled`, `rules, else off`. */
+  serving: string;
+  /** Percentage per variant when the targeting ends in a rollout. */
+  rollout?: [string, number][];
+  /** The rule lines in plain language. */
+  rules: string[];
+}
+
+export interface FlagInfo {
+  key: string;
+  variantType: VariantType | null;
+  variants: Record<string, VariantValue>;
+  description?: string;
+  owner?: string;
+  type?: string;
+  environments: FlagEnvironmentInfo[];
+  /** Environments without the flag. */
+  missing: string[];
+  usages: number;
+  stale?: StaleVerdict;
+}
+
+/** Every flag of every workspace folder, for the Flags view. */
+export namespace FlagsRequest {
+  export const method = 'flaglens/flags';
+  export interface Params {
+    /** Only flags used in this document, for "Flags in this file". */
+    uri?: string;
+  }
+  export type Result = FlagInfo[];
+}
+
+export namespace StaleFlagsRequest {
+  export const method = 'flaglens/staleFlags';
+  export type Result = StaleVerdict[];
+}
+
+/** The structured view of one flag in one environment, for the rule editor. */
+export namespace FlagDetailsRequest {
+  export const method = 'flaglens/flagDetails';
+  export interface Params {
+    flag: string;
+    env: string;
+  }
+  export interface Result {
+    flag: FlagInfo;
+    env: string;
+    /** The ladder, or null when the targeting is custom JSON (edit it as JSON). */
+    ladder: JsonValue | null;
+    /** Named sample contexts from flaglens.json. */
+    contexts: Record<string, Record<string, unknown>>;
+    segments: string[];
+    flags: string[];
+  }
+}
+
+/** What a registry command would change, computed without changing anything. */
+export namespace PreviewChangeRequest {
+  export const method = 'flaglens/previewChange';
+  export interface Params {
+    command: string;
+    arguments: Record<string, unknown>;
+    /** Extra contexts to evaluate before and after, e.g. one the user typed. */
+    contexts?: Record<string, Record<string, unknown>>;
+  }
+  export interface Result {
+    description: string;
+    protectedEnvironments: string[];
+    preview: { env: string; before: string; after: string }[];
+    /** Per context and environment: the variant before and after the change. */
+    evaluations: { context: string; env: string; before: string | null; after: string | null }[];
+    /** Set when the change cannot be made; nothing else is meaningful then. */
+    error?: string;
+  }
+}
+
+/** The answer of every registry command sent through `workspace/executeCommand`. */
+export interface CommandOutcome {
+  applied: boolean;
+  reason?: string;
+  description?: string;
+  /** Workspace-relative files changed, for clients that save after applying. */
+  files?: string[];
+  uris?: string[];
+}

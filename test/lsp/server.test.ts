@@ -5,6 +5,7 @@ import type { CodeAction, CodeLens, CompletionItem, CompletionList, DocumentSymb
 import { copyToTemp, repoRoot } from '../support/cli';
 import { applyTextEdits, TestLspClient } from '../support/lspClient';
 import { positionOf } from '../support/text';
+import type { FlagDetailsRequest, FlagInfo, PreviewChangeRequest } from '../../shared/src/protocol';
 
 const fixture = join(repoRoot, 'test/fixtures/lsp-workspace');
 const text_ = (message: string | MarkupContent): string => (typeof message === 'string' ? message : message.value);
@@ -127,6 +128,8 @@ describe('language server over a real LSP connection', function () {
     assert.doesNotMatch(renamedProduction, /"new-checkout": \{/);
     const renamedCode = applyTextEdits(checkout(), changes[client.uri('src/checkout.ts')] ?? []);
     assert.match(renamedCode, /getBooleanValue\('one-page-checkout', false, context\)/);
+    const renamedConstants = applyTextEdits(read('src/flags.ts'), changes[client.uri('src/flags.ts')] ?? []);
+    assert.match(renamedConstants, /NEW_CHECKOUT: 'one-page-checkout',/, 'the constant that holds the key is renamed where it is written');
   });
 
   it('refuses to rename to a key that exists', async () => {
@@ -234,5 +237,41 @@ describe('language server over a real LSP connection', function () {
     assert.equal(hover, null);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: client.uri('src/checkout.ts') } });
     assert.ok(lenses.length > 0, 'the server still answers');
+  });
+
+  it('lists flags with their serving per environment for tree views, and those of one file', async () => {
+    const flags = await client.request<FlagInfo[]>('flaglens/flags', {});
+    assert.deepEqual(flags.map((flag) => flag.key), ['button-color', 'dark-mode', 'new-checkout']);
+    const checkoutFlag = flags.find((flag) => flag.key === 'new-checkout');
+    assert.deepEqual(checkoutFlag?.environments.map((env) => [env.env, env.serving, env.protected]), [
+      ['development', 'on', false],
+      ['production', 'rules, else 25% on', true],
+    ]);
+    assert.deepEqual(checkoutFlag?.environments[1].rollout, [['on', 25], ['off', 75]]);
+    assert.deepEqual(flags.find((flag) => flag.key === 'dark-mode')?.missing, ['production']);
+    const inFile = await client.request<FlagInfo[]>('flaglens/flags', { uri: client.uri('src/flags.ts') });
+    assert.deepEqual(inFile, []);
+  });
+
+  it('previews a change with before and after for every sample context, writing nothing', async () => {
+    const before = read('flags/production.flagd.json');
+    const preview = await client.request<PreviewChangeRequest.Result>('flaglens/previewChange', {
+      command: 'flaglens.setRollout',
+      arguments: { flag: 'new-checkout', env: 'production', percent: 100 },
+      contexts: { typed: { targetingKey: 'guest-1' } },
+    });
+    assert.equal(preview.description, 'Roll new-checkout out to 100% on in production');
+    assert.deepEqual(preview.protectedEnvironments, ['production']);
+    assert.deepEqual(preview.preview, [{ env: 'production', before: 'rules, else 25% on', after: 'rules, else on' }]);
+    const guest = preview.evaluations.find((evaluation) => evaluation.context === 'typed');
+    assert.equal(guest?.after, 'on');
+    assert.equal(read('flags/production.flagd.json'), before);
+  });
+
+  it('describes a flag as a ladder for the rule editor', async () => {
+    const details = await client.request<FlagDetailsRequest.Result>('flaglens/flagDetails', { flag: 'new-checkout', env: 'production' });
+    assert.deepEqual(details.segments, ['staff']);
+    assert.deepEqual((details.ladder as { segments: unknown[] }).segments, [{ name: 'staff', variant: 'on' }]);
+    assert.deepEqual(Object.keys(details.contexts), ['staff', 'guest']);
   });
 });

@@ -16,7 +16,8 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { Commands, IndexReadyNotification } from '../../../shared/src/protocol';
+import { Commands, FlagDetailsRequest, FlagsRequest, IndexReadyNotification, PreviewChangeRequest, StaleFlagsRequest } from '../../../shared/src/protocol';
+import { flagDetails, flagInfos, previewChange } from '../core/features/flagInfo';
 import type { Finding } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
 import { codeActions } from '../core/features/codeActions';
@@ -126,7 +127,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const folders = params.workspaceFolders?.map((folder) => URI.parse(folder.uri).fsPath) ?? (params.rootUri ? [URI.parse(params.rootUri).fsPath] : params.rootPath ? [params.rootPath] : []);
-    for (const folder of folders) workspaces.push(new FlagWorkspace({ root: folder, host: runtime.host, logger, now }));
+    for (const folder of folders) {
+      const workspace = new FlagWorkspace({ root: folder, host: runtime.host, logger, now });
+      workspace.onDeferredChange = () => scheduleDiagnostics();
+      workspaces.push(workspace);
+    }
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canShowProgress = params.capabilities.window?.workDoneProgress === true;
     return {
@@ -326,6 +331,26 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     return applyPlan(workspace, plan);
   }));
 
+  connection.onRequest(FlagsRequest.method, guard('flags', [] as FlagsRequest.Result, (params: FlagsRequest.Params) => {
+    if (params?.uri) {
+      const located = locate(params.uri);
+      return located ? flagInfos(located.workspace, located.file) : [];
+    }
+    return workspaces.flatMap((workspace) => flagInfos(workspace));
+  }));
+
+  connection.onRequest(StaleFlagsRequest.method, guard('staleFlags', [] as StaleFlagsRequest.Result, () => workspaces.flatMap((workspace) => workspace.staleVerdicts())));
+
+  connection.onRequest(FlagDetailsRequest.method, guard('flagDetails', null as FlagDetailsRequest.Result | null, (params: FlagDetailsRequest.Params) => {
+    const workspace = workspaceForCommand({ flag: params.flag });
+    return workspace ? flagDetails(workspace, params.flag, params.env) : null;
+  }));
+
+  connection.onRequest(PreviewChangeRequest.method, guard('previewChange', null as PreviewChangeRequest.Result | null, (params: PreviewChangeRequest.Params) => {
+    const workspace = workspaceForCommand(params.arguments);
+    return workspace ? previewChange(workspace, params, now()) : null;
+  }));
+
   const workspaceForCommand = (args: Record<string, unknown>): FlagWorkspace | undefined => {
     if (typeof args.uri === 'string') return locate(args.uri)?.workspace;
     const flag = typeof args.flag === 'string' ? args.flag : undefined;
@@ -356,7 +381,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     const edit: WorkspaceEdit = { documentChanges };
     const result = await connection.workspace.applyEdit({ label: plan.description, edit });
     if (!result.applied) return refuse(result.failureReason ?? 'The editor did not apply the edit.');
-    return { applied: true, description: plan.description, preview: plan.preview, files: plan.files.map((file) => file.file) };
+    return {
+      applied: true,
+      description: plan.description,
+      preview: plan.preview,
+      files: plan.files.map((file) => file.file),
+      uris: plan.files.map((file) => URI.file(workspace.absolute(file.file)).toString()),
+    };
   };
 
   const refuse = (reason: string) => {

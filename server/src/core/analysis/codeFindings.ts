@@ -1,6 +1,7 @@
 import type { FlagSummary, Finding, VariantValue } from '../../../../shared/src/registryModel';
 import type { FlagUsage } from '../../../../shared/src/usage';
 import type { Registry } from '../registry/registry';
+import { camelCaseFlagKey } from '../usages/camelCase';
 import { closestKeys } from './suggestions';
 
 /** The codes of code findings; stable, used by code actions and the CLI's JSON. */
@@ -25,11 +26,8 @@ export function flagOfUsage(registry: Registry, usage: FlagUsage): FlagSummary |
   return undefined;
 }
 
-/** LaunchDarkly's React SDK key mapping: `new-checkout` -> `newCheckout`. */
-export function camelCase(key: string): string {
-  const words = key.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
-  return words.map((word, index) => (index === 0 ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1).toLowerCase())).join('');
-}
+/** LaunchDarkly's React SDK key mapping (`new-checkout` -> `newCheckout`), as the index applies it. */
+export const camelCase = camelCaseFlagKey;
 
 /** The value a kill switch serves when killed: its "off" variant, or false for a boolean flag. */
 function killedValue(summary: FlagSummary): VariantValue | undefined {

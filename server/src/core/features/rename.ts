@@ -30,10 +30,18 @@ export function renameAt(workspace: FlagWorkspace, file: string, position: Posit
     if (text === undefined) continue;
     changes[uriOf(workspace, definition.file)] = renameFlag(text, found.flag, newName, { keepSalt: true }).map((edit) => offsetEditToRange(text, edit));
   }
+  // Keys written at the call site are renamed there; keys held by a constant or enum member
+  // are renamed once, where the string is written.
+  const seen = new Set<string>();
+  const edit = (file: string, range: Range): void => {
+    const id = `${file}:${range.start.line}:${range.start.character}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    (changes[uriOf(workspace, file)] ??= []).push({ range, newText: newName });
+  };
   for (const usage of workspace.usagesOf(found.flag)) {
-    if (!usage.keyIsLiteral) continue;
-    const uri = uriOf(workspace, usage.file);
-    (changes[uri] ??= []).push({ range: unquoted(usage.keyRange, usage.keyText), newText: newName });
+    if (usage.keyIsLiteral) edit(usage.file, unquoted(usage.keyRange, usage.keyText));
+    else if (usage.keyOrigin && !usage.camelCaseKey) edit(usage.keyOrigin.file, unquoted(usage.keyOrigin.range, '"'));
   }
   return { changes };
 }

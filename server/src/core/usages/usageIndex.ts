@@ -95,6 +95,7 @@ export class UsageIndex {
   private byFlag: Map<string, FlagUsage[]> | undefined;
   private readonly environment: LinkEnvironment;
   private parses = 0;
+  private readonly failed = new Map<string, string>();
 
   constructor(options: UsageIndexOptions) {
     this.catalog = new ApiCatalog(options.sdks, options.wrappers);
@@ -126,6 +127,7 @@ export class UsageIndex {
     const dirty = new Set<string>([file, ...(this.dependents.get(file) ?? [])]);
     this.known.delete(file);
     this.facts.delete(file);
+    this.failed.delete(file);
     this.unreadable.delete(file);
     return this.finish(this.relink(dirty));
   }
@@ -223,6 +225,13 @@ export class UsageIndex {
     );
   }
 
+  /** Files whose extraction threw (a bug to report): they have no usages until their next update. */
+  failures(): { file: string; message: string }[] {
+    return [...this.failed]
+      .map(([file, message]) => ({ file, message }))
+      .sort((a, b) => (a.file < b.file ? -1 : 1));
+  }
+
   /** `files` known, `parsedFiles` currently holding facts, `parses` done since creation. */
   stats(): { files: number; parsedFiles: number; usages: number; dynamic: number; parses: number } {
     const usages = this.usages();
@@ -239,7 +248,14 @@ export class UsageIndex {
 
   private parse(file: string, text: string): void {
     this.parses++;
-    this.facts.set(file, extractFile(file, text, this.catalog));
+    try {
+      this.facts.set(file, extractFile(file, text, this.catalog));
+      this.failed.delete(file);
+    } catch (error) {
+      // One file the extractor cannot handle must not stop the index; it is reported instead.
+      this.facts.delete(file);
+      this.failed.set(file, error instanceof Error ? error.message : String(error));
+    }
   }
 
   private bump(file: string): void {
@@ -262,8 +278,9 @@ export class UsageIndex {
     }
     if (this.mightContainUsages(text) || this.isNeeded(file)) {
       this.parse(file, text);
-    } else if (!this.facts.delete(file)) {
-      return dirty;
+    } else {
+      this.failed.delete(file);
+      if (!this.facts.delete(file)) return dirty;
     }
     dirty.add(file);
     for (const dependent of this.dependents.get(file) ?? []) dirty.add(dependent);

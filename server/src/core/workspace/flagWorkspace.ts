@@ -8,7 +8,6 @@ import { Registry } from '../registry/registry';
 import { parsePrerequisite } from '../registry/checks';
 import { createFileMatcher, discoverFiles, type FileMatcher } from './discoverFiles';
 import type { FlagUsage } from '../../../../shared/src/usage';
-import { flagOfUsage } from '../analysis/codeFindings';
 import { UsageIndex } from '../usages/usageIndex';
 import { detectStaleFlags, type FlagHistory, type StaleVerdict } from '../stale/staleness';
 
@@ -55,7 +54,7 @@ export class FlagWorkspace {
     const { config } = loadConfig(undefined);
     this.config = config;
     this.matcher = createFileMatcher(config);
-    this.index = new UsageIndex({ sdks: config.sdks, wrappers: config.wrappers });
+    this.index = new UsageIndex({ sdks: config.sdks, wrappers: config.wrappers, readFile: (file) => this.host.readFile(this.absolute(file)) });
   }
 
   absolute(relative: string): string {
@@ -93,7 +92,7 @@ export class FlagWorkspace {
     this.config = loaded.config;
     this.configFindings = loaded.findings;
     this.matcher = createFileMatcher(this.config);
-    this.index = new UsageIndex({ sdks: this.config.sdks, wrappers: this.config.wrappers });
+    this.index = new UsageIndex({ sdks: this.config.sdks, wrappers: this.config.wrappers, readFile: (file) => this.host.readFile(this.absolute(file)) });
     this.generation++;
   }
 
@@ -141,6 +140,12 @@ export class FlagWorkspace {
     return verdicts;
   }
 
+  /**
+   * Called when an update's effects arrive later: the index had to read files it had not
+   * parsed (a constants file newly imported, callers of a new wrapper).
+   */
+  onDeferredChange: (() => void) | undefined;
+
   /** A file's new text (from an editor buffer or disk); returns true when anything changed. */
   updateFile(relative: string, text: string): boolean {
     const kind = this.kindOf(relative);
@@ -149,6 +154,14 @@ export class FlagWorkspace {
     } else if (kind === 'code') {
       if (!this.codeFiles.includes(relative)) this.codeFiles.push(relative);
       const change = this.index.updateFile(relative, text);
+      change.pending?.then(
+        (later) => {
+          if (later.changedFiles.length === 0) return;
+          this.generation++;
+          this.onDeferredChange?.();
+        },
+        (error: unknown) => this.logger.warn(`deferred indexing failed: ${String(error)}`),
+      );
       if (change.changedFiles.length === 0) return false;
     } else {
       return false;
@@ -181,7 +194,7 @@ export class FlagWorkspace {
 
   /** Usages of a registry flag, including LaunchDarkly camelCased reads of it. */
   usagesOf(flag: string): FlagUsage[] {
-    return this.index.usages().filter((usage) => usage.flag !== null && (usage.flag === flag || flagOfUsage(this.registry, usage)?.key === flag));
+    return this.index.usagesOf(flag);
   }
 
   indexStats(): { files: number; parsedFiles: number; usages: number; dynamic: number } {
