@@ -6,7 +6,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     languageOptions: {
-      parserOptions: { project: ['./shared/tsconfig.json', './server/tsconfig.json', './client/tsconfig.json', './test/tsconfig.json'] },
+      parserOptions: { project: ['./shared/tsconfig.json', './server/tsconfig.json', './client/tsconfig.json', './client/webview/tsconfig.json', './test/tsconfig.json'] },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

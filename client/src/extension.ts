@@ -2,17 +2,31 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { IndexReadyNotification } from '../../shared/src/protocol';
+import { registerCommands } from './commands';
+import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
+import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
+import { ServerApi } from './serverApi';
+import { FlagsTreeProvider, ProblemsTreeProvider, StaleTreeProvider } from './views/flagTrees';
+
+/** What the extension gives other extensions and its own end-to-end tests. */
+export interface FlaglensApi {
+  indexReady: Promise<IndexReadyNotification.Params>;
+  client: LanguageClient;
+  api: ServerApi;
+  ruleEditors(): RuleEditorPanel[];
+}
 
 let client: LanguageClient | undefined;
 
-/** Starts the bundled Flaglens language server over IPC and shows its state in the status bar. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<FlaglensApi> {
+  const output = vscode.window.createOutputChannel('Flaglens', { log: true });
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const output = vscode.window.createOutputChannel('Flaglens', { log: true });
+
+  let api: ServerApi | undefined;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'typescript' },
@@ -22,22 +36,78 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', pattern: '**/*.flagd.json' },
     ],
     outputChannel: output,
+    middleware: {
+      // Lenses and code actions run server commands directly: route registry edits through
+      // the confirmation and save flow the rest of the UI uses.
+      executeCommand: async (command, args, next) => {
+        const first = (args[0] ?? {}) as Record<string, unknown>;
+        if (api && REGISTRY_EDIT_COMMANDS.has(command)) return runRegistryEdit(api, command, first, (c, a) => Promise.resolve(next(c, [a])));
+        return next(command, args);
+      },
+    },
   };
+
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   status.text = '$(sync~spin) Flaglens';
   status.tooltip = 'Flaglens: indexing flags';
   status.command = 'flaglens.showOutput';
   status.show();
-  context.subscriptions.push(status, output, vscode.commands.registerCommand('flaglens.showOutput', () => output.show()));
 
   client = new LanguageClient('flaglens', 'Flaglens', serverOptions, clientOptions);
+  api = new ServerApi(client);
+  const serverApi = api;
+
+  const flags = new FlagsTreeProvider(api, 'all');
+  const fileFlags = new FlagsTreeProvider(api, 'activeFile');
+  const stale = new StaleTreeProvider(api);
+  const problems = new ProblemsTreeProvider();
+  const refreshViews = () => {
+    flags.refresh();
+    fileFlags.refresh();
+    stale.refresh();
+    problems.refresh();
+    for (const editor of RuleEditorPanel.all()) void editor.refresh();
+  };
+
+  let resolveReady: (params: IndexReadyNotification.Params) => void = () => {};
+  const indexReady = new Promise<IndexReadyNotification.Params>((resolve) => (resolveReady = resolve));
+
+  const updateStatus = (params: IndexReadyNotification.Params) => {
+    const counts = vscode.languages
+      .getDiagnostics()
+      .flatMap(([, diagnostics]) => diagnostics)
+      .filter((diagnostic) => diagnostic.source === 'flaglens' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning).length;
+    status.text = `$(flag) ${params.flags} flags${counts ? ` $(warning) ${counts}` : ''}`;
+    status.tooltip = `Flaglens: ${params.usages} usages in ${params.files} files, indexed in ${params.durationMs} ms${vscode.workspace.isTrusted ? '' : ' · Restricted Mode: read-only'}. Click for the output.`;
+  };
+  let lastReady: IndexReadyNotification.Params | undefined;
+
   context.subscriptions.push(
+    status,
+    output,
+    vscode.window.registerTreeDataProvider('flaglens.flags', flags),
+    vscode.window.registerTreeDataProvider('flaglens.fileFlags', fileFlags),
+    vscode.window.registerTreeDataProvider('flaglens.staleFlags', stale),
+    vscode.window.registerTreeDataProvider('flaglens.problems', problems),
+    vscode.window.onDidChangeActiveTextEditor(() => fileFlags.refresh()),
+    vscode.languages.onDidChangeDiagnostics(() => {
+      problems.refresh();
+      if (lastReady) updateStatus(lastReady);
+    }),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (document.fileName.endsWith('.flagd.json') || document.fileName.endsWith('flaglens.json')) refreshViews();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lastReady && updateStatus(lastReady)),
+    ...registerCommands({ extension: context, api, output, refreshViews }),
     client.onNotification(IndexReadyNotification.method, (params: IndexReadyNotification.Params) => {
-      status.text = `$(flag) ${params.flags} flags`;
-      status.tooltip = `Flaglens: ${params.usages} usages in ${params.files} files, indexed in ${params.durationMs} ms`;
+      lastReady = params;
+      updateStatus(params);
+      refreshViews();
+      resolveReady(params);
     }),
   );
   await client.start();
+  return { indexReady, client, api: serverApi, ruleEditors: () => RuleEditorPanel.all() };
 }
 
 export async function deactivate(): Promise<void> {

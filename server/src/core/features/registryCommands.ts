@@ -91,6 +91,13 @@ export function planRegistryCommand(workspace: FlagWorkspace, command: string, a
     }
     case Commands.setRollout: {
       const env = text(args, 'env');
+      if (Array.isArray(args.weights)) {
+        const weights = args.weights as [string, number][];
+        if (!weights.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && Number.isFinite(pair[1]) && pair[1] >= 0)) {
+          throw new CommandError('"weights" must be [variant, weight] pairs with weights of 0 or more.');
+        }
+        return single(env, `Split ${flag} ${weights.map(([name, weight]) => `${name} ${weight}`).join(' / ')} in ${env}`, (t) => edits.setRollout(t, flag, { weights }));
+      }
       const percent = Number(args.percent);
       if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new CommandError('"percent" must be a number from 0 to 100.');
       const variant = optionalText(args, 'variant') ?? 'on';
@@ -117,6 +124,34 @@ export function planRegistryCommand(workspace: FlagWorkspace, command: string, a
       const env = text(args, 'env');
       const value = text(args, 'value');
       return single(env, `Exclude ${value} from ${flag} in ${env}`, (t) => edits.addExclusion(t, flag, value, optionalText(args, 'attribute')));
+    }
+    case Commands.removeExclusion: {
+      const env = text(args, 'env');
+      const value = text(args, 'value');
+      return single(env, `Stop excluding ${value} from ${flag} in ${env}`, (t) => edits.removeExclusion(t, flag, value, optionalText(args, 'attribute')));
+    }
+    case Commands.addSegment: {
+      const env = text(args, 'env');
+      const name = text(args, 'segment');
+      const variant = text(args, 'variant');
+      const rule = args.rule as JsonValue | undefined;
+      return single(env, `Serve ${variant} to segment ${name} for ${flag} in ${env}`, (t) => edits.addSegment(t, flag, { name, variant, rule }));
+    }
+    case Commands.removeSegment: {
+      const env = text(args, 'env');
+      const name = text(args, 'segment');
+      return single(env, `Stop targeting segment ${name} for ${flag} in ${env}`, (t) => edits.removeSegment(t, flag, name));
+    }
+    case Commands.setPrerequisite: {
+      const env = text(args, 'env');
+      const required = text(args, 'prerequisite');
+      const variant = text(args, 'variant');
+      return single(env, `Require ${required} = ${variant} for ${flag} in ${env}`, (t) => edits.setPrerequisite(t, flag, { flag: required, variant, elseVariant: optionalText(args, 'elseVariant') }));
+    }
+    case Commands.removePrerequisite: {
+      const env = text(args, 'env');
+      const required = text(args, 'prerequisite');
+      return single(env, `Drop the prerequisite ${required} of ${flag} in ${env}`, (t) => edits.removePrerequisite(t, flag, required));
     }
     case Commands.setTimeWindow: {
       const env = text(args, 'env');
