@@ -35,7 +35,7 @@ describe('evaluation through flagd-core', () => {
   const reference = new FlagdCore(undefined, quiet);
   reference.setConfigurations(text);
 
-  const contexts = [
+  const contexts: Record<string, string>[] = [
     {},
     { targetingKey: 'u-1' },
     { targetingKey: 'u-2', email: 'ada@acme.com' },
