@@ -95,6 +95,14 @@ describe('language server over a real LSP connection', function () {
     assert.deepEqual(labels, ['dark-mode', 'new-checkout']);
   });
 
+  it('completes variant values where a string flag is compared', async () => {
+    const text = checkout().replace('  return `${useNew}', "  if (color === '') return 'x';\n  return `${useNew}");
+    await client.open('src/checkout.ts', text);
+    const position = positionOf(text, "=== ''");
+    const result = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri: client.uri('src/checkout.ts') }, position: { line: position.line, character: position.character + 5 } });
+    assert.deepEqual((Array.isArray(result) ? result : result.items).map((item) => item.label), ['blue', 'red']);
+  });
+
   it('goes to the definition of a flag in every environment file', async () => {
     const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: client.uri('src/checkout.ts') }, position: positionOf(checkout(), 'new-checkout') });
     assert.deepEqual(

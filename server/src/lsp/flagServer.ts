@@ -256,8 +256,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     const located = locate(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
     if (!located || !document) return [];
-    const line = document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
-    return completionsAt(located.workspace, located.file, params.position, line);
+    return completionsAt(located.workspace, located.file, params.position, document.getText());
   }));
 
   connection.onDefinition(guard('definition', [], (params) => {
