@@ -81,7 +81,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     register('flaglens.revealInRegistry', (node?: unknown) => vscode.commands.executeCommand('flaglens.goToFlag', node)),
     register('flaglens.findUsages', async (node?: unknown) => {
       const tree = node as FlagNode | undefined;
-      const flag = tree && tree.kind !== 'missing' ? tree.flag : await pickFlag(ctx, 'Find usages of');
+      const flag =
+        typeof node === 'string'
+          ? (await ctx.api.flags()).find((candidate) => candidate.key === node)
+          : tree && tree.kind !== 'missing'
+            ? tree.flag
+            : await pickFlag(ctx, 'Find usages of');
       const env = flag?.environments[0];
       if (!flag || !env) return undefined;
       const uri = vscode.Uri.parse(env.uri);

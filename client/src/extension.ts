@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { IndexReadyNotification } from '../../shared/src/protocol';
+import { Commands, IndexReadyNotification } from '../../shared/src/protocol';
 import { registerCommands } from './commands';
 import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
@@ -42,6 +42,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       executeCommand: async (command, args, next) => {
         const first = (args[0] ?? {}) as Record<string, unknown>;
         if (api && REGISTRY_EDIT_COMMANDS.has(command)) return runRegistryEdit(api, command, first, (c, a) => Promise.resolve(next(c, [a])));
+        // "N usages" on a registry entry: show them in the references view.
+        if (command === Commands.showFlag && typeof first.flag === 'string') return vscode.commands.executeCommand('flaglens.findUsages', first.flag);
         return next(command, args);
       },
     },
