@@ -26,7 +26,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
 
-  let api: ServerApi | undefined;
+  // The middleware needs the API, which needs the client the middleware configures.
+  const server: { api?: ServerApi } = {};
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'typescript' },
@@ -41,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       // the confirmation and save flow the rest of the UI uses.
       executeCommand: async (command, args, next) => {
         const first = (args[0] ?? {}) as Record<string, unknown>;
-        if (api && REGISTRY_EDIT_COMMANDS.has(command)) return runRegistryEdit(api, command, first, (c, a) => Promise.resolve(next(c, [a])));
+        if (server.api && REGISTRY_EDIT_COMMANDS.has(command)) return runRegistryEdit(server.api, command, first, (c, a) => Promise.resolve(next(c, [a])));
         // "N usages" on a registry entry: show them in the references view.
         if (command === Commands.showFlag && typeof first.flag === 'string') return vscode.commands.executeCommand('flaglens.findUsages', first.flag);
         return next(command, args);
@@ -56,8 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
   status.show();
 
   client = new LanguageClient('flaglens', 'Flaglens', serverOptions, clientOptions);
-  api = new ServerApi(client);
-  const serverApi = api;
+  const api = new ServerApi(client);
+  server.api = api;
 
   const flags = new FlagsTreeProvider(api, 'all');
   const fileFlags = new FlagsTreeProvider(api, 'activeFile');
@@ -109,7 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
     }),
   );
   await client.start();
-  return { indexReady, client, api: serverApi, ruleEditors: () => RuleEditorPanel.all() };
+  return { indexReady, client, api, ruleEditors: () => RuleEditorPanel.all() };
 }
 
 export async function deactivate(): Promise<void> {
