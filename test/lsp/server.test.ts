@@ -283,3 +283,23 @@ describe('language server over a real LSP connection', function () {
     assert.deepEqual(Object.keys(details.contexts), ['staff', 'guest']);
   });
 });
+
+describe('language server with a client that cannot watch files', function () {
+  this.timeout(30000);
+
+  it('notices a registry file changed on disk by itself', async () => {
+    const temp = copyToTemp(fixture);
+    const client = await TestLspClient.start(temp.dir, { watchers: false });
+    try {
+      await client.indexReady;
+      await client.waitForDiagnostics('src/checkout.ts', (list) => list.some((d) => d.code === 'code/missing-in-environment'));
+      const path = join(temp.dir, 'flags/production.flagd.json');
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(path, text.replace('"flags": {', '"flags": {\n    "dark-mode": { "state": "DISABLED", "variants": { "on": true, "off": false }, "defaultVariant": "off" },'));
+      await client.waitForDiagnostics('src/checkout.ts', (list) => !list.some((d) => d.code === 'code/missing-in-environment'));
+    } finally {
+      await client.stop();
+      temp.dispose();
+    }
+  });
+});

@@ -61,14 +61,15 @@ export class TestLspClient {
     this.connection.listen();
   }
 
-  static async start(root: string): Promise<TestLspClient> {
+  /** `watchers: false` plays a client that cannot register file watchers (Neovim 0.7, Helix). */
+  static async start(root: string, options: { watchers?: boolean } = {}): Promise<TestLspClient> {
     const client = new TestLspClient(root);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: URI.file(root).toString(),
       workspaceFolders: [{ uri: URI.file(root).toString(), name: 'test' }],
       capabilities: {
-        workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, didChangeWatchedFiles: { dynamicRegistration: options.watchers !== false } },
         window: { workDoneProgress: true },
         textDocument: { hover: { contentFormat: ['markdown'] }, rename: { prepareSupport: true } },
       },

@@ -38,6 +38,11 @@ import type { FlagHistory } from '../core/stale/staleness';
 export interface ServerRuntime {
   host: WorkspaceHost;
   now?: () => Date;
+  /**
+   * Watches a workspace folder for changes on disk, for clients that cannot register file
+   * watchers (Neovim before 0.9, Helix): the registry must not go stale behind the editor.
+   */
+  watchFiles?: (root: string, onChange: (absolutePath: string, deleted: boolean) => void) => { dispose(): void };
   /** Registry history for stale-flag dates (git on Node); read in the background. */
   readFlagHistory?: (root: string, registryFiles: string[]) => Promise<Map<string, FlagHistory>>;
 }
@@ -160,6 +165,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       });
     }
     ready = indexAll();
+    if (!canRegisterWatchers && runtime.watchFiles) {
+      for (const workspace of workspaces) {
+        runtime.watchFiles(workspace.root, (absolutePath, deleted) => {
+          const uri = URI.file(absolutePath).toString();
+          if (documents.get(uri)) return; // the open buffer wins over the disk
+          void ready.then(() => onDiskChange([{ uri, type: deleted ? FileChangeType.Deleted : FileChangeType.Changed }]));
+        });
+      }
+    }
   });
 
   const indexAll = async (): Promise<void> => {
@@ -219,10 +233,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     });
   });
 
-  connection.onDidChangeWatchedFiles((params) => {
-    void ready.then(async () => {
+  const onDiskChange = async (changes: { uri: string; type: FileChangeType }[]): Promise<void> => {
       let changed = false;
-      for (const change of params.changes) {
+      for (const change of changes) {
         if (documents.get(change.uri)) continue; // the open buffer wins over the disk
         const located = locate(change.uri);
         if (!located) continue;
@@ -239,7 +252,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         }
       }
       if (changed) scheduleDiagnostics();
-    });
+  };
+
+  connection.onDidChangeWatchedFiles((params) => {
+    void ready.then(() => onDiskChange(params.changes));
   });
 
   connection.onHover(guard('hover', null, (params) => {

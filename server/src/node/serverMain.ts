@@ -2,10 +2,11 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/flagServer';
 import { readFlagHistory } from './gitHistory';
 import { nodeHost } from './nodeHost';
+import { watchFiles } from './watchFiles';
 
 // The only file that knows the server runs on Node: `node dist/server.js --stdio` (or --node-ipc).
 const connection = createConnection(ProposedFeatures.all);
-startServer(connection, { host: nodeHost, readFlagHistory: (root, files) => readFlagHistory(root, files) });
+startServer(connection, { host: nodeHost, watchFiles, readFlagHistory: (root, files) => readFlagHistory(root, files) });
 connection.listen();
 
 process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? String(error)}`));
