@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Commands, type FlagInfo } from '../../shared/src/protocol';
+import { type CommandOutcome, Commands, type FlagInfo } from '../../shared/src/protocol';
 import type { StaleVerdict } from '../../shared/src/stale';
 import { runRegistryEdit } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
@@ -120,9 +120,33 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const verdict = node as StaleVerdict | undefined;
       const stale = verdict?.flag ? verdict : await pickStale(ctx);
       if (!stale) return undefined;
-      return vscode.commands.executeCommand(Commands.cleanup, { flag: stale.flag, value: stale.servedValue });
+      return runCleanup(ctx, Commands.cleanup, { flag: stale.flag, value: stale.servedValue });
     }),
+    register('flaglens.cleanupAllStaleFlags', () => runCleanup(ctx, Commands.cleanupAll, {})),
   ];
+}
+
+/**
+ * Runs a cleanup on the server: VS Code shows the whole change in its refactor preview first
+ * (the edit's changes need confirmation); what was applied is saved, the report is shown.
+ */
+async function runCleanup(ctx: CommandContext, command: string, args: Record<string, unknown>): Promise<CommandOutcome | null> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Flaglens: cleanup is disabled in Restricted Mode.');
+    return null;
+  }
+  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((document) => document.isDirty).map((document) => document.uri.toString()));
+  const outcome = await ctx.api.execute(command, args);
+  if (outcome?.applied) {
+    for (const document of vscode.workspace.textDocuments) {
+      if (document.isDirty && !dirtyBefore.has(document.uri.toString()) && (outcome.uris ?? []).includes(document.uri.toString())) await document.save();
+    }
+    void vscode.window.showInformationMessage(`Flaglens: ${outcome.description ?? 'cleanup applied'}.`);
+  } else if (outcome?.reason) {
+    void vscode.window.showWarningMessage(`Flaglens: ${outcome.reason}`);
+  }
+  ctx.refreshViews();
+  return outcome;
 }
 
 async function pickStale(ctx: CommandContext): Promise<StaleVerdict | undefined> {

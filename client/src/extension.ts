@@ -45,6 +45,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
         if (server.api && REGISTRY_EDIT_COMMANDS.has(command)) return runRegistryEdit(server.api, command, first, (c, a) => Promise.resolve(next(c, [a])));
         // "N usages" on a registry entry: show them in the references view.
         if (command === Commands.showFlag && typeof first.flag === 'string') return vscode.commands.executeCommand('flaglens.findUsages', first.flag);
+        // The stale-flag code action: the same flow as the command (preview, save, report).
+        if (command === Commands.cleanup) return vscode.commands.executeCommand('flaglens.cleanupStaleFlag', { flag: first.flag, servedValue: first.value });
         return next(command, args);
       },
     },

@@ -34,6 +34,7 @@ export const Commands = {
   createFlag: 'flaglens.createFlag',
   addToEnvironment: 'flaglens.addToEnvironment',
   cleanup: 'flaglens.cleanup',
+  cleanupAll: 'flaglens.cleanupAll',
   evaluate: 'flaglens.evaluate',
   showFlag: 'flaglens.showFlag',
 } as const;

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
-import { runCli, tempDir } from '../support/cli';
+import { copyToTemp, repoRoot, runCli, tempDir } from '../support/cli';
 import { flagdFile } from '../support/text';
 
 const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
@@ -287,5 +287,33 @@ describe('flaglens stale on examples/demo', () => {
     assert.deepEqual(byFlag.get('new-onboarding')?.reasons, ['used-but-gone']);
     assert.equal(byFlag.has('external-tax-api'), false, 'kill switches are meant to stay');
     for (const verdict of verdicts) assert.ok(verdict.evidence.length > 0, `${verdict.flag} has evidence`);
+  });
+});
+
+describe('flaglens cleanup on a copy of examples/demo', function () {
+  this.timeout(60000);
+
+  it('prints a unified diff without writing, then --write applies it', () => {
+    const temp = copyToTemp(join(repoRoot, 'examples/demo'));
+    try {
+      const shippingBefore = readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8');
+      const dry = runCli(['cleanup', 'express-shipping', '--value', 'true', '--dir', temp.dir]);
+      assert.equal(dry.status, 0, dry.stderr);
+      assert.match(dry.stdout, /^--- a\/src\/server\/shipping\.ts\n\+\+\+ b\/src\/server\/shipping\.ts\n@@ /m);
+      assert.match(dry.stdout, /^-function legacyShippingOptions/m);
+      assert.match(dry.stdout, /^-    "express-shipping": \{/m);
+      assert.equal(readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8'), shippingBefore, 'a dry run writes nothing');
+
+      const written = runCli(['cleanup', 'express-shipping', '--value', 'true', '--dir', temp.dir, '--write']);
+      assert.equal(written.status, 0, written.stderr);
+      const shipping = readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8');
+      assert.doesNotMatch(shipping, /EXPRESS_SHIPPING|legacyShippingOptions/);
+      assert.match(shipping, /return \[\.\.\.standardOptions\(subtotalCents\), expressOption\(subtotalCents\)\];/);
+      for (const env of ['development', 'staging', 'production']) assert.doesNotMatch(readFileSync(join(temp.dir, `flags/${env}.flagd.json`), 'utf8'), /"express-shipping"/);
+      const scan = JSON.parse(runCli(['scan', temp.dir, '--format', 'json']).stdout) as { flag: string | null }[];
+      assert.equal(scan.filter((usage) => usage.flag === 'express-shipping').length, 0);
+    } finally {
+      temp.dispose();
+    }
   });
 });

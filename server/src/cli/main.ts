@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { JsonValue } from '../../../shared/src/registryModel';
+import type { JsonValue, VariantValue } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
 import { setRollout, toggleFlag } from '../core/edits/registryEdits';
 import type { FlagWorkspace } from '../core/workspace/flagWorkspace';
@@ -9,6 +9,7 @@ import { runRegistryEdit } from './commands/edit';
 import { runEval } from './commands/evaluate';
 import { runExplain } from './commands/explain';
 import { runScan } from './commands/scan';
+import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
 
 const VERSION = '0.1.0';
@@ -74,6 +75,24 @@ const commands: Record<string, CommandSpec> = {
     formats: ['text', 'json'],
     run: async (args, io, cwd) =>
       runStale(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), { format: format(args, ['text', 'json']), git: !args.values['no-git'] }, io),
+  },
+  cleanup: {
+    summary: 'remove a stale flag from the code (and the registry): a diff, or the rewrite',
+    usage: 'flaglens cleanup <flag> --value <json> [--write] [--keep-registry] [--dir d]',
+    options: {
+      ...common,
+      value: { type: 'string', description: 'the value the flag now always serves, as JSON (true, "blue", 3)' },
+      write: { type: 'boolean', description: 'apply the change instead of printing a diff' },
+      'keep-registry': { type: 'boolean', description: 'leave the flag in the registry files' },
+    },
+    formats: ['text', 'json'],
+    run: async (args, io, cwd) => {
+      const flag = args.positionals[0];
+      if (!flag) throw new UsageError('which flag? usage: flaglens cleanup <flag> --value <json>');
+      const value = parseJsonOption('value', requireString(args, 'value')) as VariantValue | null;
+      const workspace = await workspaceFor(args, io, cwd, { withCode: true });
+      return runCleanup(workspace, { flag, value, write: Boolean(args.values.write), keepRegistry: Boolean(args.values['keep-registry']), format: format(args, ['text', 'json']) }, io);
+    },
   },
   eval: {
     summary: 'evaluate a flag with flagd for a context',

@@ -18,7 +18,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Commands, FlagDetailsRequest, FlagsRequest, IndexReadyNotification, PreviewChangeRequest, StaleFlagsRequest } from '../../../shared/src/protocol';
 import { flagDetails, flagInfos, previewChange } from '../core/features/flagInfo';
-import type { Finding } from '../../../shared/src/registryModel';
+import { planCleanup } from '../core/features/cleanupPlan';
+import type { Finding, VariantValue } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
 import { codeActions } from '../core/features/codeActions';
 import { codeLenses } from '../core/features/codeLens';
@@ -148,7 +149,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
         executeCommandProvider: { commands: Object.values(Commands) },
@@ -328,6 +329,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       const flag = String(args.flag ?? '');
       return { flag, usages: workspace.usagesOf(flag), definitions: workspace.registry.flag(flag)?.definitions.map((definition) => ({ env: definition.environment, file: definition.file, range: definition.keyRange })) ?? [] };
     }
+    if (params.command === Commands.cleanup || params.command === Commands.cleanupAll) {
+      return applyCleanup(workspace, params.command, args);
+    }
     let plan: RegistryChangePlan;
     try {
       plan = planRegistryCommand(workspace, params.command, args, now());
@@ -402,6 +406,52 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       preview: plan.preview,
       files: plan.files.map((file) => file.file),
       uris: plan.files.map((file) => URI.file(workspace.absolute(file.file)).toString()),
+    };
+  };
+
+  /**
+   * Stale-flag cleanup as one workspace edit whose every change needs confirmation, so VS Code
+   * shows its refactor preview; other clients apply it like any edit. The report comes back.
+   */
+  const applyCleanup = async (workspace: FlagWorkspace, command: string, args: Record<string, unknown>) => {
+    let targets: { flag: string; value: VariantValue | null }[];
+    if (command === Commands.cleanupAll) {
+      targets = workspace
+        .staleVerdicts()
+        .filter((verdict) => verdict.readyForRemoval && verdict.servedValue !== undefined)
+        .map((verdict) => ({ flag: verdict.flag, value: verdict.servedValue ?? null }));
+    } else {
+      const flag = typeof args.flag === 'string' ? args.flag : undefined;
+      if (!flag) return refuse('Which flag? Pass {"flag": "...", "value": ...}.');
+      const verdict = workspace.staleVerdicts().find((candidate) => candidate.flag === flag);
+      const value = 'value' in args ? (args.value as VariantValue | null) : verdict?.servedValue;
+      if (value === undefined) return refuse(`No value to keep for ${flag}: pass one, or wait until it serves one value everywhere.`);
+      targets = [{ flag, value }];
+    }
+    if (targets.length === 0) return refuse('No stale flag is ready for removal.');
+    const plan = await planCleanup(workspace, targets, { removeFromRegistry: args.keepRegistry !== true });
+    const label = targets.length === 1 ? `Clean up ${targets[0].flag} (always ${JSON.stringify(targets[0].value)})` : `Clean up ${targets.length} stale flags`;
+    const documentChanges: WorkspaceEdit['documentChanges'] = [];
+    for (const file of plan.files) {
+      const uri = URI.file(workspace.absolute(file.file)).toString();
+      const open = documents.get(uri);
+      if (open && textVersion(open.getText()) !== file.version) return refuse(`${file.file} changed while the cleanup was prepared; try again.`);
+      documentChanges.push({ textDocument: { uri, version: open ? open.version : null }, edits: file.edits.map((edit) => ({ ...offsetEditToRange(file.before, edit), annotationId: 'cleanup' })) });
+    }
+    for (const file of plan.deletedFiles) documentChanges.push({ kind: 'delete', uri: URI.file(workspace.absolute(file.file)).toString(), annotationId: 'cleanup' });
+    const edit: WorkspaceEdit = { documentChanges, changeAnnotations: { cleanup: { label, needsConfirmation: true, description: 'Flaglens stale-flag cleanup' } } };
+    const result = await connection.workspace.applyEdit({ label, edit });
+    if (!result.applied) return { applied: false, reason: result.failureReason ?? 'The cleanup was not applied.', report: plan.report };
+    const needsHuman = plan.report.filter((entry) => entry.needsHuman);
+    if (needsHuman.length > 0) {
+      void connection.window.showWarningMessage(`Flaglens: ${label} done; ${needsHuman.length} place(s) need a look: ${needsHuman.map((entry) => `${entry.file}:${entry.line} ${entry.message}`).join('; ')}`);
+    }
+    return {
+      applied: true,
+      description: label,
+      files: [...plan.files.map((file) => file.file), ...plan.deletedFiles.map((file) => file.file)],
+      uris: plan.files.map((file) => URI.file(workspace.absolute(file.file)).toString()),
+      report: plan.report,
     };
   };
 

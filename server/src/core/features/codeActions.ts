@@ -33,6 +33,16 @@ export function codeActions(workspace: FlagWorkspace, file: string, range: Range
         diagnostics: [diagnostic],
         command: { title: 'Create flag', command: Commands.createFlag, arguments: [{ flag: data.flag, type: usage?.expectedType ?? 'boolean' }] },
       });
+    } else if (diagnostic.code === CodeFinding.staleFlag || diagnostic.code === 'registry/stale-flag') {
+      const stale = diagnostic.data as { flag: string; servedValue?: unknown; readyForRemoval?: boolean };
+      if (stale.servedValue === undefined) continue;
+      actions.push({
+        title: `Clean up stale flag "${data.flag}" (keep ${JSON.stringify(stale.servedValue)})`,
+        kind: CodeActionKind.RefactorRewrite,
+        diagnostics: [diagnostic],
+        isPreferred: stale.readyForRemoval === true,
+        command: { title: 'Clean up stale flag', command: Commands.cleanup, arguments: [{ flag: data.flag, value: stale.servedValue }] },
+      });
     } else if (diagnostic.code === CodeFinding.missingInEnvironment || diagnostic.code === 'registry/missing-in-environment') {
       for (const env of data.missing ?? []) {
         actions.push({
