@@ -8,7 +8,7 @@ export interface DiscoveredFiles {
   registry: string[];
   /** Workspace-relative paths of code files to index. */
   code: string[];
-  /** Code files skipped for their size, with the size: reported, never silent. */
+  /** Code files skipped for their size (filled when the code is read). */
   tooLarge: { file: string; size: number }[];
 }
 
@@ -67,11 +67,8 @@ export async function discoverFiles(root: string, host: WorkspaceHost, config: F
       } else if (entry.isFile) {
         if (isIgnored(relative, false)) continue;
         if (matcher.isRegistry(relative)) result.registry.push(relative);
-        else if (matcher.isCode(relative)) {
-          const stat = await host.stat(`${root}/${relative}`);
-          if (stat && stat.size > config.maxFileBytes) result.tooLarge.push({ file: relative, size: stat.size });
-          else result.code.push(relative);
-        }
+        // Sizes are checked when the files are read: a stat per file would double the calls.
+        else if (matcher.isCode(relative)) result.code.push(relative);
       }
     }
     if (pushed) ignores.pop();

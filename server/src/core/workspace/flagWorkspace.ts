@@ -98,23 +98,36 @@ export class FlagWorkspace {
 
   /**
    * Indexes every code file found by `load()`. Files are read in batches and only those the
-   * index's prefilter accepts are parsed; `onProgress` reports files read so far.
+   * index's prefilter accepts are parsed. A first small batch is linked on its own so results
+   * appear early; the rest goes to the index in one pass, so files that need a second look
+   * (callers of wrappers found later) are read once, not once per batch.
    */
   async indexCode(onProgress?: (done: number, total: number) => void): Promise<void> {
     const files = this.codeFiles;
-    const batchSize = 500;
-    const batch: { file: string; text: string }[] = [];
-    for (let start = 0; start < files.length; start += batchSize) {
-      batch.length = 0;
-      const slice = files.slice(start, start + batchSize);
-      const texts = await Promise.all(slice.map((file) => this.host.readFile(this.absolute(file))));
-      slice.forEach((file, i) => {
-        const text = texts[i];
-        if (text !== undefined) batch.push({ file, text });
-      });
-      await this.index.addFiles(batch, (file) => this.host.readFile(this.absolute(file)));
-      onProgress?.(Math.min(start + batchSize, files.length), files.length);
-    }
+    const limit = this.config.maxFileBytes;
+    const tooLarge: { file: string; size: number }[] = [];
+    let done = 0;
+    const readBatch = async function* (workspace: FlagWorkspace, slice: string[]): AsyncGenerator<{ file: string; text: string }> {
+      const readSize = 256;
+      for (let start = 0; start < slice.length; start += readSize) {
+        const chunk = slice.slice(start, start + readSize);
+        const texts = await Promise.all(chunk.map((file) => workspace.host.readFile(workspace.absolute(file))));
+        for (let i = 0; i < chunk.length; i++) {
+          const text = texts[i];
+          if (text === undefined) continue;
+          if (text.length > limit) tooLarge.push({ file: chunk[i], size: text.length });
+          else yield { file: chunk[i], text };
+        }
+        done += chunk.length;
+        onProgress?.(done, files.length);
+      }
+    };
+    const firstBatch = 1000;
+    const reader = (file: string) => this.host.readFile(this.absolute(file));
+    await this.index.addFiles(readBatch(this, files.slice(0, firstBatch)), reader);
+    if (files.length > firstBatch) await this.index.addFiles(readBatch(this, files.slice(firstBatch)), reader);
+    this.tooLarge = [...this.tooLarge.filter((entry) => !tooLarge.some((other) => other.file === entry.file)), ...tooLarge];
+    if (tooLarge.length > 0) this.codeFiles = files.filter((file) => !tooLarge.some((entry) => entry.file === file));
     this.codeIndexed = true;
     this.generation++;
   }
