@@ -1,12 +1,31 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test/fixtures/**', 'examples/**', '.e2e/**', 'bench/corpus/**', 'dist-vsix/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      'test/fixtures/**',
+      'examples/**',
+      '.e2e/**',
+      'bench/corpus/**',
+      'dist-vsix/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     languageOptions: {
-      parserOptions: { project: ['./shared/tsconfig.json', './server/tsconfig.json', './client/tsconfig.json', './client/webview/tsconfig.json', './test/tsconfig.json'] },
+      parserOptions: {
+        project: [
+          './shared/tsconfig.json',
+          './server/tsconfig.json',
+          './client/tsconfig.json',
+          './client/webview/tsconfig.json',
+          './test/tsconfig.json',
+        ],
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

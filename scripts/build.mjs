@@ -14,7 +14,13 @@ const common = {
 };
 const entries = [
   // The rule editor's webview page runs in a browser context.
-  { entryPoints: ['client/webview/ruleEditor.ts'], outfile: 'dist/ruleEditor.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  {
+    entryPoints: ['client/webview/ruleEditor.ts'],
+    outfile: 'dist/ruleEditor.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
   { entryPoints: ['client/webview/ruleEditor.css'], outfile: 'dist/ruleEditor.css', platform: 'browser' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/node/serverMain.ts'], outfile: 'dist/server.js' },

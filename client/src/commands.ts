@@ -16,7 +16,12 @@ export interface CommandContext {
 async function pickFlag(ctx: CommandContext, placeHolder: string): Promise<FlagInfo | undefined> {
   const flags = await ctx.api.flags();
   const picked = await vscode.window.showQuickPick(
-    flags.map((flag) => ({ label: flag.key, description: flag.environments.map((env) => `${env.env}: ${env.serving}`).join(' · '), detail: flag.description, flag })),
+    flags.map((flag) => ({
+      label: flag.key,
+      description: flag.environments.map((env) => `${env.env}: ${env.serving}`).join(' · '),
+      detail: flag.description,
+      flag,
+    })),
     { placeHolder, matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.flag;
@@ -24,14 +29,21 @@ async function pickFlag(ctx: CommandContext, placeHolder: string): Promise<FlagI
 
 async function pickEnvironment(flag: FlagInfo, placeHolder: string): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
-    flag.environments.map((env) => ({ label: env.env, description: `${env.serving}${env.protected ? ' · protected' : ''}` })),
+    flag.environments.map((env) => ({
+      label: env.env,
+      description: `${env.serving}${env.protected ? ' · protected' : ''}`,
+    })),
     { placeHolder },
   );
   return picked?.label;
 }
 
 /** Arguments from a tree item, a lens or nothing (then asked for). */
-async function flagAndEnvironment(ctx: CommandContext, node: unknown, verb: string): Promise<{ flag: FlagInfo; env: string } | undefined> {
+async function flagAndEnvironment(
+  ctx: CommandContext,
+  node: unknown,
+  verb: string,
+): Promise<{ flag: FlagInfo; env: string } | undefined> {
   const tree = node as FlagNode | undefined;
   if (tree?.kind === 'environment') return { flag: tree.flag, env: tree.environment.env };
   const flag = tree?.kind === 'flag' ? tree.flag : await pickFlag(ctx, `Flag to ${verb}`);
@@ -42,7 +54,8 @@ async function flagAndEnvironment(ctx: CommandContext, node: unknown, verb: stri
 
 /** Palette and context-menu commands, as factories over the extension's context. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+  const register = (id: string, run: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, run);
   return [
     register('flaglens.showOutput', () => ctx.output.show()),
     register('flaglens.refresh', () => ctx.refreshViews()),
@@ -50,10 +63,15 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const target = await flagAndEnvironment(ctx, node, 'toggle');
       if (!target) return undefined;
       const current = target.flag.environments.find((env) => env.env === target.env);
-      return runRegistryEdit(ctx.api, Commands.toggle, { flag: target.flag.key, env: target.env, enabled: current?.state === 'DISABLED' });
+      return runRegistryEdit(ctx.api, Commands.toggle, {
+        flag: target.flag.key,
+        env: target.env,
+        enabled: current?.state === 'DISABLED',
+      });
     }),
     register('flaglens.editRollout', async (node?: unknown, env?: unknown) => {
-      if (typeof node === 'string' && typeof env === 'string') return RuleEditorPanel.show(ctx.extension, ctx.api, node, env);
+      if (typeof node === 'string' && typeof env === 'string')
+        return RuleEditorPanel.show(ctx.extension, ctx.api, node, env);
       const target = await flagAndEnvironment(ctx, node, 'edit');
       return target ? RuleEditorPanel.show(ctx.extension, ctx.api, target.flag.key, target.env) : undefined;
     }),
@@ -64,10 +82,13 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           : await vscode.window.showInputBox({
               prompt: 'Key of the new flag',
               placeHolder: 'new-checkout',
-              validateInput: (value) => (/^[A-Za-z0-9][\w.-]*$/.test(value) ? undefined : 'Use letters, digits, "-", "_" or "."'),
+              validateInput: (value) =>
+                /^[A-Za-z0-9][\w.-]*$/.test(value) ? undefined : 'Use letters, digits, "-", "_" or "."',
             });
       if (!flag) return undefined;
-      const type = await vscode.window.showQuickPick(['boolean', 'string', 'number', 'object'], { placeHolder: 'Variant type' });
+      const type = await vscode.window.showQuickPick(['boolean', 'string', 'number', 'object'], {
+        placeHolder: 'Variant type',
+      });
       return type ? runRegistryEdit(ctx.api, Commands.createFlag, { flag, type }) : undefined;
     }),
     register('flaglens.goToFlag', async (node?: unknown) => {
@@ -75,10 +96,17 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const flag = tree && tree.kind !== 'missing' ? tree.flag : await pickFlag(ctx, 'Go to flag');
       const env = tree?.kind === 'environment' ? tree.environment : flag?.environments[0];
       if (!env) return undefined;
-      const range = new vscode.Range(env.range.start.line, env.range.start.character, env.range.end.line, env.range.end.character);
+      const range = new vscode.Range(
+        env.range.start.line,
+        env.range.start.character,
+        env.range.end.line,
+        env.range.end.character,
+      );
       return vscode.window.showTextDocument(vscode.Uri.parse(env.uri), { selection: range });
     }),
-    register('flaglens.revealInRegistry', (node?: unknown) => vscode.commands.executeCommand('flaglens.goToFlag', node)),
+    register('flaglens.revealInRegistry', (node?: unknown) =>
+      vscode.commands.executeCommand('flaglens.goToFlag', node),
+    ),
     register('flaglens.findUsages', async (node?: unknown) => {
       const tree = node as FlagNode | undefined;
       const flag =
@@ -91,7 +119,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (!flag || !env) return undefined;
       const uri = vscode.Uri.parse(env.uri);
       const position = new vscode.Position(env.range.start.line, env.range.start.character + 1);
-      const locations = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, position)) ?? [];
+      const locations =
+        (await vscode.commands.executeCommand<vscode.Location[]>(
+          'vscode.executeReferenceProvider',
+          uri,
+          position,
+        )) ?? [];
       return vscode.commands.executeCommand('editor.action.showReferences', uri, position, locations);
     }),
     register('flaglens.evaluateForContext', async (node?: unknown) => {
@@ -104,16 +137,26 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         validateInput: (value) => {
           try {
             const parsed = JSON.parse(value) as unknown;
-            return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? undefined : 'A JSON object, please';
+            return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+              ? undefined
+              : 'A JSON object, please';
           } catch (error) {
             return (error as Error).message;
           }
         },
       });
       if (!text) return undefined;
-      const results = (await ctx.api.execute(Commands.evaluate, { flag: flag.key, context: JSON.parse(text) })) as unknown as { env: string; value: unknown; variant: string | null; reason: string }[];
-      const lines = results.map((result) => `${result.env}: ${JSON.stringify(result.value)}${result.variant ? ` (${result.variant})` : ''} · ${result.reason}`);
-      void vscode.window.showInformationMessage(`${flag.key} for ${text}: ${lines.join(' | ')}`, { modal: false });
+      const results = (await ctx.api.execute(Commands.evaluate, {
+        flag: flag.key,
+        context: JSON.parse(text),
+      })) as unknown as { env: string; value: unknown; variant: string | null; reason: string }[];
+      const lines = results.map(
+        (result) =>
+          `${result.env}: ${JSON.stringify(result.value)}${result.variant ? ` (${result.variant})` : ''} · ${result.reason}`,
+      );
+      void vscode.window.showInformationMessage(`${flag.key} for ${text}: ${lines.join(' | ')}`, {
+        modal: false,
+      });
       return results;
     }),
     register('flaglens.cleanupStaleFlag', async (node?: unknown) => {
@@ -130,16 +173,29 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
  * Runs a cleanup on the server: VS Code shows the whole change in its refactor preview first
  * (the edit's changes need confirmation); what was applied is saved, the report is shown.
  */
-async function runCleanup(ctx: CommandContext, command: string, args: Record<string, unknown>): Promise<CommandOutcome | null> {
+async function runCleanup(
+  ctx: CommandContext,
+  command: string,
+  args: Record<string, unknown>,
+): Promise<CommandOutcome | null> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Flaglens: cleanup is disabled in Restricted Mode.');
     return null;
   }
-  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((document) => document.isDirty).map((document) => document.uri.toString()));
+  const dirtyBefore = new Set(
+    vscode.workspace.textDocuments
+      .filter((document) => document.isDirty)
+      .map((document) => document.uri.toString()),
+  );
   const outcome = await ctx.api.execute(command, args);
   if (outcome?.applied) {
     for (const document of vscode.workspace.textDocuments) {
-      if (document.isDirty && !dirtyBefore.has(document.uri.toString()) && (outcome.uris ?? []).includes(document.uri.toString())) await document.save();
+      if (
+        document.isDirty &&
+        !dirtyBefore.has(document.uri.toString()) &&
+        (outcome.uris ?? []).includes(document.uri.toString())
+      )
+        await document.save();
     }
     void vscode.window.showInformationMessage(`Flaglens: ${outcome.description ?? 'cleanup applied'}.`);
   } else if (outcome?.reason) {
@@ -152,7 +208,12 @@ async function runCleanup(ctx: CommandContext, command: string, args: Record<str
 async function pickStale(ctx: CommandContext): Promise<StaleVerdict | undefined> {
   const verdicts = (await ctx.api.staleFlags()).filter((verdict) => verdict.servedValue !== undefined);
   const picked = await vscode.window.showQuickPick(
-    verdicts.map((verdict) => ({ label: verdict.flag, description: verdict.reasons.join(', '), detail: verdict.message, verdict })),
+    verdicts.map((verdict) => ({
+      label: verdict.flag,
+      description: verdict.reasons.join(', '),
+      detail: verdict.message,
+      verdict,
+    })),
     { placeHolder: 'Stale flag to clean up' },
   );
   return picked?.verdict;

@@ -1,6 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
 import { Commands, IndexReadyNotification } from '../../shared/src/protocol';
 import { registerCommands } from './commands';
 import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
@@ -23,7 +28,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
   };
 
   // The middleware needs the API, which needs the client the middleware configures.
@@ -42,11 +51,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       // the confirmation and save flow the rest of the UI uses.
       executeCommand: async (command, args, next) => {
         const first = (args[0] ?? {}) as Record<string, unknown>;
-        if (server.api && REGISTRY_EDIT_COMMANDS.has(command)) return runRegistryEdit(server.api, command, first, (c, a) => Promise.resolve(next(c, [a])));
+        if (server.api && REGISTRY_EDIT_COMMANDS.has(command))
+          return runRegistryEdit(server.api, command, first, (c, a) => Promise.resolve(next(c, [a])));
         // "N usages" on a registry entry: show them in the references view.
-        if (command === Commands.showFlag && typeof first.flag === 'string') return vscode.commands.executeCommand('flaglens.findUsages', first.flag);
+        if (command === Commands.showFlag && typeof first.flag === 'string')
+          return vscode.commands.executeCommand('flaglens.findUsages', first.flag);
         // The stale-flag code action: the same flow as the command (preview, save, report).
-        if (command === Commands.cleanup) return vscode.commands.executeCommand('flaglens.cleanupStaleFlag', { flag: first.flag, servedValue: first.value });
+        if (command === Commands.cleanup)
+          return vscode.commands.executeCommand('flaglens.cleanupStaleFlag', {
+            flag: first.flag,
+            servedValue: first.value,
+          });
         return next(command, args);
       },
     },
@@ -81,7 +96,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
     const counts = vscode.languages
       .getDiagnostics()
       .flatMap(([, diagnostics]) => diagnostics)
-      .filter((diagnostic) => diagnostic.source === 'flaglens' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning).length;
+      .filter(
+        (diagnostic) =>
+          diagnostic.source === 'flaglens' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning,
+      ).length;
     status.text = `$(flag) ${params.flags} flags${counts ? ` $(warning) ${counts}` : ''}`;
     status.tooltip = `Flaglens: ${params.usages} usages in ${params.files} files, indexed in ${params.durationMs} ms${vscode.workspace.isTrusted ? '' : ' · Restricted Mode: read-only'}. Click for the output.`;
   };
@@ -100,7 +118,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       if (lastReady) updateStatus(lastReady);
     }),
     vscode.workspace.onDidSaveTextDocument((document) => {
-      if (document.fileName.endsWith('.flagd.json') || document.fileName.endsWith('flaglens.json')) refreshViews();
+      if (document.fileName.endsWith('.flagd.json') || document.fileName.endsWith('flaglens.json'))
+        refreshViews();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lastReady && updateStatus(lastReady)),
     ...registerCommands({ extension: context, api, output, refreshViews }),

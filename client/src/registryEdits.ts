@@ -29,10 +29,13 @@ export async function runRegistryEdit(
   api: ServerApi,
   command: string,
   args: Record<string, unknown>,
-  send: (command: string, args: Record<string, unknown>) => Promise<CommandOutcome | null> = (c, a) => api.execute(c, a),
+  send: (command: string, args: Record<string, unknown>) => Promise<CommandOutcome | null> = (c, a) =>
+    api.execute(c, a),
 ): Promise<CommandOutcome> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Flaglens: registry edits are disabled in Restricted Mode. Trust this workspace to edit flags.');
+    void vscode.window.showWarningMessage(
+      'Flaglens: registry edits are disabled in Restricted Mode. Trust this workspace to edit flags.',
+    );
     return { applied: false, reason: 'untrusted workspace' };
   }
   if (args.confirmed !== true) {
@@ -44,7 +47,9 @@ export async function runRegistryEdit(
     if (preview && preview.protectedEnvironments.length > 0) {
       const detail = [
         ...preview.preview.map((entry) => `${entry.env}: ${entry.before} → ${entry.after}`),
-        ...preview.evaluations.filter((entry) => entry.before !== entry.after).map((entry) => `${entry.context} (${entry.env}): ${entry.before ?? '—'} → ${entry.after ?? '—'}`),
+        ...preview.evaluations
+          .filter((entry) => entry.before !== entry.after)
+          .map((entry) => `${entry.context} (${entry.env}): ${entry.before ?? '—'} → ${entry.after ?? '—'}`),
       ].join('\n');
       const choice = await vscode.window.showWarningMessage(
         `${preview.description}? ${preview.protectedEnvironments.join(', ')} is a protected environment.`,
@@ -55,8 +60,15 @@ export async function runRegistryEdit(
     }
   }
   // A registry file the user was already editing is left unsaved: their change is not ours to save.
-  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((document) => document.isDirty).map((document) => document.uri.toString()));
-  const outcome = (await send(command, { ...args, confirmed: true })) ?? { applied: false, reason: 'no answer from the server' };
+  const dirtyBefore = new Set(
+    vscode.workspace.textDocuments
+      .filter((document) => document.isDirty)
+      .map((document) => document.uri.toString()),
+  );
+  const outcome = (await send(command, { ...args, confirmed: true })) ?? {
+    applied: false,
+    reason: 'no answer from the server',
+  };
   if (outcome.applied) {
     for (const uri of outcome.uris ?? []) {
       const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri);

@@ -20,7 +20,10 @@ export class ServerApi {
   }
 
   flagDetails(flag: string, env: string): Promise<FlagDetailsRequest.Result | null> {
-    return this.client.sendRequest(FlagDetailsRequest.method, { flag, env } satisfies FlagDetailsRequest.Params);
+    return this.client.sendRequest(FlagDetailsRequest.method, {
+      flag,
+      env,
+    } satisfies FlagDetailsRequest.Params);
   }
 
   previewChange(params: PreviewChangeRequest.Params): Promise<PreviewChangeRequest.Result | null> {

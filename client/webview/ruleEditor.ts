@@ -26,14 +26,22 @@ let requestCounter = 0;
 let pending: { command: string; arguments: Record<string, unknown> } | undefined;
 const app = document.getElementById('app') as HTMLElement;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   for (const child of children) node.append(child);
   return node;
 }
 
-function button(label: string, onClick: () => void, attributes: Record<string, string> = {}): HTMLButtonElement {
+function button(
+  label: string,
+  onClick: () => void,
+  attributes: Record<string, string> = {},
+): HTMLButtonElement {
   const node = el('button', { type: 'button', ...attributes }, label);
   node.addEventListener('click', onClick);
   return node;
@@ -69,7 +77,8 @@ function typedContext(): Record<string, unknown> | undefined | null {
   if (text === '') return undefined;
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not an object');
     input?.removeAttribute('aria-invalid');
     return parsed as Record<string, unknown>;
   } catch {
@@ -85,7 +94,13 @@ function propose(command: string, args: Record<string, unknown>): void {
   const context = typedContext();
   if (context === null) return;
   const requestId = ++requestCounter;
-  vscode.postMessage({ type: 'preview', requestId, command, arguments: args, contexts: context ? { 'typed context': context } : undefined });
+  vscode.postMessage({
+    type: 'preview',
+    requestId,
+    command,
+    arguments: args,
+    contexts: context ? { 'typed context': context } : undefined,
+  });
   const save = document.getElementById('save') as HTMLButtonElement | null;
   if (save) save.disabled = false;
 }
@@ -106,12 +121,27 @@ function renderPreview(result: PreviewChangeRequest.Result | null): void {
     if (save) save.disabled = true;
     return;
   }
-  box.append(el('p', { id: 'preview-description' }, result.description), ...result.preview.map((entry) => el('p', {}, `${entry.env}: ${entry.before} → ${entry.after}`)));
-  const table = el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'context'), el('th', {}, 'before'), el('th', {}, 'after'))));
+  box.append(
+    el('p', { id: 'preview-description' }, result.description),
+    ...result.preview.map((entry) => el('p', {}, `${entry.env}: ${entry.before} → ${entry.after}`)),
+  );
+  const table = el(
+    'table',
+    {},
+    el('thead', {}, el('tr', {}, el('th', {}, 'context'), el('th', {}, 'before'), el('th', {}, 'after'))),
+  );
   const body = el('tbody');
   for (const row of result.evaluations) {
     const changed = row.before !== row.after;
-    body.append(el('tr', changed ? { class: 'changed' } : {}, el('td', {}, row.context), el('td', {}, row.before ?? '—'), el('td', {}, row.after ?? '—')));
+    body.append(
+      el(
+        'tr',
+        changed ? { class: 'changed' } : {},
+        el('td', {}, row.context),
+        el('td', {}, row.before ?? '—'),
+        el('td', {}, row.after ?? '—'),
+      ),
+    );
   }
   table.append(body);
   box.append(table);
@@ -134,27 +164,79 @@ function render(): void {
   const environment = flag.environments.find((candidate) => candidate.env === env);
   const ladder = details.ladder as Ladder | null;
   const variants = Object.keys(flag.variants);
-  const rolloutVariant = variants.includes('on') ? 'on' : (variants.find((name) => name !== environment?.defaultVariant) ?? variants[0]);
+  const rolloutVariant = variants.includes('on')
+    ? 'on'
+    : (variants.find((name) => name !== environment?.defaultVariant) ?? variants[0]);
 
   app.append(
-    el('header', {}, el('h1', {}, flag.key), el('span', { class: environment?.protected ? 'badge protected' : 'badge' }, environment?.protected ? `${env} · protected` : env), el('p', { class: 'serving', id: 'serving' }, environment?.serving ?? '')),
+    el(
+      'header',
+      {},
+      el('h1', {}, flag.key),
+      el(
+        'span',
+        { class: environment?.protected ? 'badge protected' : 'badge' },
+        environment?.protected ? `${env} · protected` : env,
+      ),
+      el('p', { class: 'serving', id: 'serving' }, environment?.serving ?? ''),
+    ),
     el('pre', { class: 'rules', id: 'rules' }, (environment?.rules ?? []).join('\n')),
     el('p', { id: 'error', role: 'alert', class: 'error' }),
   );
 
-  const killSwitch = button(environment?.state === 'DISABLED' ? 'Enable flag' : 'Disable flag (kill switch)', () => apply('flaglens.toggle', { enabled: environment?.state === 'DISABLED' }), { id: 'kill-switch' });
+  const killSwitch = button(
+    environment?.state === 'DISABLED' ? 'Enable flag' : 'Disable flag (kill switch)',
+    () => apply('flaglens.toggle', { enabled: environment?.state === 'DISABLED' }),
+    { id: 'kill-switch' },
+  );
   const defaultSelect = variantSelect('default-variant', environment?.defaultVariant ?? undefined);
   app.append(
-    section('State', el('p', {}, environment?.state === 'DISABLED' ? "Disabled: callers get their code default." : 'Enabled.'), killSwitch),
-    section('Default variant', field('Serve by default', defaultSelect), button('Preview', () => propose('flaglens.setDefaultVariant', { variant: defaultSelect.value }))),
+    section(
+      'State',
+      el(
+        'p',
+        {},
+        environment?.state === 'DISABLED' ? 'Disabled: callers get their code default.' : 'Enabled.',
+      ),
+      killSwitch,
+    ),
+    section(
+      'Default variant',
+      field('Serve by default', defaultSelect),
+      button('Preview', () => propose('flaglens.setDefaultVariant', { variant: defaultSelect.value })),
+    ),
   );
 
   if (!ladder) {
-    app.append(section('Custom targeting', el('p', {}, 'This targeting is not in the ladder shape Flaglens edits structurally. It is shown and previewed above; edit it as JSON in the registry file.')));
+    app.append(
+      section(
+        'Custom targeting',
+        el(
+          'p',
+          {},
+          'This targeting is not in the ladder shape Flaglens edits structurally. It is shown and previewed above; edit it as JSON in the registry file.',
+        ),
+      ),
+    );
   } else {
     // Percentage rollout: a slider for one variant keeps users sticky (order and total kept).
-    const slider = el('input', { type: 'range', min: '0', max: '100', step: '1', id: 'rollout-percent', value: String(percentOf(ladder, rolloutVariant)), 'aria-label': `Percentage of users who get ${rolloutVariant}` });
-    const number = el('input', { type: 'number', min: '0', max: '100', step: '0.1', id: 'rollout-number', value: slider.value });
+    const slider = el('input', {
+      type: 'range',
+      min: '0',
+      max: '100',
+      step: '1',
+      id: 'rollout-percent',
+      value: String(percentOf(ladder, rolloutVariant)),
+      'aria-label': `Percentage of users who get ${rolloutVariant}`,
+    });
+    const number = el('input', {
+      type: 'number',
+      min: '0',
+      max: '100',
+      step: '0.1',
+      id: 'rollout-number',
+      value: slider.value,
+    });
     const rolloutTarget = variantSelect('rollout-variant', rolloutVariant);
     const proposeRollout = (value: string) => {
       const percent = Number(value);
@@ -168,33 +250,91 @@ function render(): void {
     };
     slider.addEventListener('input', () => proposeRollout(slider.value));
     number.addEventListener('change', () => proposeRollout(number.value));
-    const canary = el('div', { class: 'row', role: 'group', 'aria-label': 'Canary steps' }, ...[1, 5, 25, 100].map((step) => button(`${step}%`, () => proposeRollout(String(step)), { class: 'secondary', 'data-step': String(step) })));
+    const canary = el(
+      'div',
+      { class: 'row', role: 'group', 'aria-label': 'Canary steps' },
+      ...[1, 5, 25, 100].map((step) =>
+        button(`${step}%`, () => proposeRollout(String(step)), {
+          class: 'secondary',
+          'data-step': String(step),
+        }),
+      ),
+    );
     const weights = el('div', { class: 'weights' });
-    for (const name of variants) weights.append(field(name, el('input', { type: 'number', min: '0', step: '1', 'data-variant': name, value: String(ladder.rollout?.weights.find(([variant]) => variant === name)?.[1] ?? 0) })));
+    for (const name of variants)
+      weights.append(
+        field(
+          name,
+          el('input', {
+            type: 'number',
+            min: '0',
+            step: '1',
+            'data-variant': name,
+            value: String(ladder.rollout?.weights.find(([variant]) => variant === name)?.[1] ?? 0),
+          }),
+        ),
+      );
     const proposeWeights = () => {
-      const pairs = [...weights.querySelectorAll('input')].map((input) => [input.dataset.variant ?? '', Number(input.value)] as [string, number]);
-      if (pairs.some(([, weight]) => !Number.isFinite(weight) || weight < 0) || pairs.every(([, weight]) => weight === 0)) {
+      const pairs = [...weights.querySelectorAll('input')].map(
+        (input) => [input.dataset.variant ?? '', Number(input.value)] as [string, number],
+      );
+      if (
+        pairs.some(([, weight]) => !Number.isFinite(weight) || weight < 0) ||
+        pairs.every(([, weight]) => weight === 0)
+      ) {
         showError('Weights must be 0 or more, and not all 0.');
         return;
       }
       propose('flaglens.setRollout', { weights: pairs });
     };
     app.append(
-      section('Percentage rollout', field('Variant', rolloutTarget), el('div', { class: 'row' }, slider, number, el('span', {}, '%')), el('h3', {}, 'Canary'), canary, el('h3', {}, 'Multivariate weights'), weights, button('Preview weights', proposeWeights, { class: 'secondary' })),
+      section(
+        'Percentage rollout',
+        field('Variant', rolloutTarget),
+        el('div', { class: 'row' }, slider, number, el('span', {}, '%')),
+        el('h3', {}, 'Canary'),
+        canary,
+        el('h3', {}, 'Multivariate weights'),
+        weights,
+        button('Preview weights', proposeWeights, { class: 'secondary' }),
+      ),
     );
 
     // Individual overrides and exclusions.
     const overrideList = el('ul', { id: 'overrides' });
     for (const override of ladder.overrides) {
       for (const value of override.values) {
-        overrideList.append(el('li', {}, `${override.attribute} = ${value} → ${override.variant} `, button('Remove', () => apply('flaglens.removeOverride', { attribute: override.attribute, value }), { class: 'link', 'aria-label': `Remove override ${value}` })));
+        overrideList.append(
+          el(
+            'li',
+            {},
+            `${override.attribute} = ${value} → ${override.variant} `,
+            button(
+              'Remove',
+              () => apply('flaglens.removeOverride', { attribute: override.attribute, value }),
+              { class: 'link', 'aria-label': `Remove override ${value}` },
+            ),
+          ),
+        );
       }
     }
     const overrideAttribute = el('input', { id: 'override-attribute', value: 'targetingKey' });
     const overrideValue = el('input', { id: 'override-value', placeholder: 'u-42' });
     const overrideVariant = variantSelect('override-variant', rolloutVariant);
     const exclusionList = el('ul', { id: 'exclusions' });
-    for (const value of ladder.exclusions?.values ?? []) exclusionList.append(el('li', {}, `${ladder.exclusions?.attribute} = ${value} `, button('Remove', () => apply('flaglens.removeExclusion', { attribute: ladder.exclusions?.attribute, value }), { class: 'link' })));
+    for (const value of ladder.exclusions?.values ?? [])
+      exclusionList.append(
+        el(
+          'li',
+          {},
+          `${ladder.exclusions?.attribute} = ${value} `,
+          button(
+            'Remove',
+            () => apply('flaglens.removeExclusion', { attribute: ladder.exclusions?.attribute, value }),
+            { class: 'link' },
+          ),
+        ),
+      );
     const exclusionValue = el('input', { id: 'exclusion-value', placeholder: 'u-9' });
     const requireValue = (input: HTMLInputElement): string | undefined => {
       const value = input.value.trim();
@@ -209,22 +349,52 @@ function render(): void {
       section(
         'Individual overrides',
         overrideList,
-        el('div', { class: 'row' }, field('Attribute', overrideAttribute), field('Value', overrideValue), field('Variant', overrideVariant)),
+        el(
+          'div',
+          { class: 'row' },
+          field('Attribute', overrideAttribute),
+          field('Value', overrideValue),
+          field('Variant', overrideVariant),
+        ),
         button('Preview override', () => {
           const value = requireValue(overrideValue);
-          if (value) propose('flaglens.addOverride', { attribute: overrideAttribute.value.trim() || 'targetingKey', value, variant: overrideVariant.value });
+          if (value)
+            propose('flaglens.addOverride', {
+              attribute: overrideAttribute.value.trim() || 'targetingKey',
+              value,
+              variant: overrideVariant.value,
+            });
         }),
       ),
-      section('Exclusions', exclusionList, field('targetingKey', exclusionValue), button('Preview exclusion', () => {
-        const value = requireValue(exclusionValue);
-        if (value) propose('flaglens.addExclusion', { value });
-      })),
+      section(
+        'Exclusions',
+        exclusionList,
+        field('targetingKey', exclusionValue),
+        button('Preview exclusion', () => {
+          const value = requireValue(exclusionValue);
+          if (value) propose('flaglens.addExclusion', { value });
+        }),
+      ),
     );
 
     // Segments: rings in order, geography, tenants.
     const segmentList = el('ol', { id: 'segments' });
-    for (const segment of ladder.segments) segmentList.append(el('li', {}, `${segment.name} → ${segment.variant} `, button('Remove', () => apply('flaglens.removeSegment', { segment: segment.name }), { class: 'link' })));
-    const segmentSelect = el('select', { id: 'segment-name' }, ...details.segments.map((name) => el('option', { value: name }, name)));
+    for (const segment of ladder.segments)
+      segmentList.append(
+        el(
+          'li',
+          {},
+          `${segment.name} → ${segment.variant} `,
+          button('Remove', () => apply('flaglens.removeSegment', { segment: segment.name }), {
+            class: 'link',
+          }),
+        ),
+      );
+    const segmentSelect = el(
+      'select',
+      { id: 'segment-name' },
+      ...details.segments.map((name) => el('option', { value: name }, name)),
+    );
     const segmentVariant = variantSelect('segment-variant', rolloutVariant);
     const countries = el('input', { id: 'countries', placeholder: 'DE, FR, NL' });
     const countryVariant = variantSelect('country-variant', rolloutVariant);
@@ -236,38 +406,80 @@ function render(): void {
         el('p', {}, 'Segments are tried in order: add rings from the innermost (staff) outwards.'),
         segmentList,
         el('div', { class: 'row' }, field('Segment', segmentSelect), field('Variant', segmentVariant)),
-        button('Preview segment', () => segmentSelect.value && propose('flaglens.addSegment', { segment: segmentSelect.value, variant: segmentVariant.value })),
+        button(
+          'Preview segment',
+          () =>
+            segmentSelect.value &&
+            propose('flaglens.addSegment', { segment: segmentSelect.value, variant: segmentVariant.value }),
+        ),
         el('h3', {}, 'Geographic'),
         el('div', { class: 'row' }, field('Countries', countries), field('Variant', countryVariant)),
         button('Preview countries', () => {
-          const codes = countries.value.split(/[,\s]+/).map((code) => code.trim().toUpperCase()).filter(Boolean);
+          const codes = countries.value
+            .split(/[,\s]+/)
+            .map((code) => code.trim().toUpperCase())
+            .filter(Boolean);
           if (codes.length === 0 || codes.some((code) => !/^[A-Z]{2}$/.test(code))) {
             showError('Countries are two-letter codes separated by commas, e.g. DE, FR.');
             return;
           }
-          propose('flaglens.addSegment', { segment: `country-${codes.join('-').toLowerCase()}`, variant: countryVariant.value, rule: { in: [{ var: 'country' }, codes] } });
+          propose('flaglens.addSegment', {
+            segment: `country-${codes.join('-').toLowerCase()}`,
+            variant: countryVariant.value,
+            rule: { in: [{ var: 'country' }, codes] },
+          });
         }),
         el('h3', {}, 'Tenants'),
         el('div', { class: 'row' }, field('Tenants', tenants), field('Variant', tenantVariant)),
         button('Preview tenants', () => {
-          const ids = tenants.value.split(/[,\s]+/).map((id) => id.trim()).filter(Boolean);
+          const ids = tenants.value
+            .split(/[,\s]+/)
+            .map((id) => id.trim())
+            .filter(Boolean);
           if (ids.length === 0) {
             showError('Name at least one tenant.');
             return;
           }
-          propose('flaglens.addSegment', { segment: `tenants-${ids.join('-')}`, variant: tenantVariant.value, rule: { in: [{ var: 'tenant' }, ids] } });
+          propose('flaglens.addSegment', {
+            segment: `tenants-${ids.join('-')}`,
+            variant: tenantVariant.value,
+            rule: { in: [{ var: 'tenant' }, ids] },
+          });
         }),
       ),
     );
 
     // Blue-green: switch everyone between two variants at once.
-    const blueGreen = el('div', { class: 'row', role: 'group', 'aria-label': 'Blue-green switch' }, ...variants.map((name) => button(`Everyone → ${name}`, () => propose('flaglens.setDefaultVariant', { variant: name }), { class: 'secondary' })));
-    app.append(section('Blue-green switch', el('p', {}, 'Serve one variant by default; rules above still apply.'), blueGreen));
+    const blueGreen = el(
+      'div',
+      { class: 'row', role: 'group', 'aria-label': 'Blue-green switch' },
+      ...variants.map((name) =>
+        button(`Everyone → ${name}`, () => propose('flaglens.setDefaultVariant', { variant: name }), {
+          class: 'secondary',
+        }),
+      ),
+    );
+    app.append(
+      section(
+        'Blue-green switch',
+        el('p', {}, 'Serve one variant by default; rules above still apply.'),
+        blueGreen,
+      ),
+    );
 
     // Time window.
-    const toLocal = (seconds?: number) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString().slice(0, 16));
-    const from = el('input', { type: 'datetime-local', id: 'window-from', value: toLocal(ladder.timeWindow?.from) });
-    const until = el('input', { type: 'datetime-local', id: 'window-until', value: toLocal(ladder.timeWindow?.until) });
+    const toLocal = (seconds?: number) =>
+      seconds === undefined ? '' : new Date(seconds * 1000).toISOString().slice(0, 16);
+    const from = el('input', {
+      type: 'datetime-local',
+      id: 'window-from',
+      value: toLocal(ladder.timeWindow?.from),
+    });
+    const until = el('input', {
+      type: 'datetime-local',
+      id: 'window-until',
+      value: toLocal(ladder.timeWindow?.until),
+    });
     app.append(
       section(
         'Schedule (UTC)',
@@ -281,7 +493,10 @@ function render(): void {
             showError('The end must come after the start.');
             return;
           }
-          propose('flaglens.setTimeWindow', { from: from.value ? `${from.value}:00Z` : undefined, until: until.value ? `${until.value}:00Z` : undefined });
+          propose('flaglens.setTimeWindow', {
+            from: from.value ? `${from.value}:00Z` : undefined,
+            until: until.value ? `${until.value}:00Z` : undefined,
+          });
         }),
         button('Remove schedule', () => apply('flaglens.setTimeWindow', {}), { class: 'secondary' }),
       ),
@@ -289,23 +504,55 @@ function render(): void {
 
     // Prerequisites.
     const prerequisiteList = el('ul', { id: 'prerequisites' });
-    for (const prerequisite of ladder.prerequisites) prerequisiteList.append(el('li', {}, `requires ${prerequisite.flag} = ${prerequisite.variant} `, button('Remove', () => apply('flaglens.removePrerequisite', { prerequisite: prerequisite.flag }), { class: 'link' })));
-    const prerequisiteFlag = el('select', { id: 'prerequisite-flag' }, ...details.flags.map((name) => el('option', { value: name }, name)));
+    for (const prerequisite of ladder.prerequisites)
+      prerequisiteList.append(
+        el(
+          'li',
+          {},
+          `requires ${prerequisite.flag} = ${prerequisite.variant} `,
+          button('Remove', () => apply('flaglens.removePrerequisite', { prerequisite: prerequisite.flag }), {
+            class: 'link',
+          }),
+        ),
+      );
+    const prerequisiteFlag = el(
+      'select',
+      { id: 'prerequisite-flag' },
+      ...details.flags.map((name) => el('option', { value: name }, name)),
+    );
     const prerequisiteVariant = el('input', { id: 'prerequisite-variant', value: 'on' });
     app.append(
-      section('Prerequisites', prerequisiteList, el('div', { class: 'row' }, field('Flag', prerequisiteFlag), field('Variant', prerequisiteVariant)), button('Preview prerequisite', () => {
-        const value = requireValue(prerequisiteVariant);
-        if (value && prerequisiteFlag.value) propose('flaglens.setPrerequisite', { prerequisite: prerequisiteFlag.value, variant: value });
-      })),
+      section(
+        'Prerequisites',
+        prerequisiteList,
+        el('div', { class: 'row' }, field('Flag', prerequisiteFlag), field('Variant', prerequisiteVariant)),
+        button('Preview prerequisite', () => {
+          const value = requireValue(prerequisiteVariant);
+          if (value && prerequisiteFlag.value)
+            propose('flaglens.setPrerequisite', { prerequisite: prerequisiteFlag.value, variant: value });
+        }),
+      ),
     );
   }
 
-  const contextInput = el('textarea', { id: 'typed-context', rows: '3', placeholder: '{"targetingKey": "u-1", "email": "ada@acme.com"}' });
+  const contextInput = el('textarea', {
+    id: 'typed-context',
+    rows: '3',
+    placeholder: '{"targetingKey": "u-1", "email": "ada@acme.com"}',
+  });
   contextInput.addEventListener('change', () => pending && propose(pending.command, pending.arguments));
-  const save = button('Save', () => pending && apply(pending.command, pending.arguments), { id: 'save', class: 'primary' });
+  const save = button('Save', () => pending && apply(pending.command, pending.arguments), {
+    id: 'save',
+    class: 'primary',
+  });
   save.disabled = true;
   app.append(
-    section('Live preview', field('What does this user get?', contextInput), el('div', { id: 'preview' }), save),
+    section(
+      'Live preview',
+      field('What does this user get?', contextInput),
+      el('div', { id: 'preview' }),
+      save,
+    ),
   );
 }
 
@@ -318,7 +565,8 @@ window.addEventListener('message', (event: MessageEvent<HostToEditor>) => {
   } else if (message.type === 'preview') {
     if (message.requestId === requestCounter) renderPreview(message.result);
   } else if (message.type === 'applied') {
-    if (!message.outcome.applied && message.outcome.reason && message.outcome.reason !== 'cancelled') showError(message.outcome.reason);
+    if (!message.outcome.applied && message.outcome.reason && message.outcome.reason !== 'cancelled')
+      showError(message.outcome.reason);
   }
 });
 

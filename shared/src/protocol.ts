@@ -39,7 +39,6 @@ export const Commands = {
   showFlag: 'flaglens.showFlag',
 } as const;
 
-
 /** One flag in one environment, as tree views and the rule editor show it. */
 export interface FlagEnvironmentInfo {
   env: string;

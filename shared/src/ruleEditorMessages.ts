@@ -3,7 +3,13 @@ import type { CommandOutcome, FlagDetailsRequest, PreviewChangeRequest } from '.
 /** Messages between the rule editor webview and the extension host. */
 export type EditorToHost =
   | { type: 'ready' }
-  | { type: 'preview'; requestId: number; command: string; arguments: Record<string, unknown>; contexts?: Record<string, Record<string, unknown>> }
+  | {
+      type: 'preview';
+      requestId: number;
+      command: string;
+      arguments: Record<string, unknown>;
+      contexts?: Record<string, Record<string, unknown>>;
+    }
   | { type: 'apply'; command: string; arguments: Record<string, unknown> };
 
 export type HostToEditor =

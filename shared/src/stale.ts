@@ -45,4 +45,3 @@ export interface StaleVerdict {
   /** Why it is not ready, one short phrase each. */
   blockers: string[];
 }
-

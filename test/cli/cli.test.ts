@@ -36,7 +36,8 @@ describe('flaglens CLI', () => {
   it('prints help with every command and exits 0', () => {
     const result = runCli(['--help']);
     assert.equal(result.status, 0);
-    for (const command of ['check', 'eval', 'explain', 'toggle', 'rollout']) assert.match(result.stdout, new RegExp(`\\b${command}\\b`));
+    for (const command of ['check', 'eval', 'explain', 'toggle', 'rollout'])
+      assert.match(result.stdout, new RegExp(`\\b${command}\\b`));
   });
 
   it('exits 2 on an unknown command or option, with usage on stderr', () => {
@@ -73,13 +74,27 @@ describe('flaglens CLI', () => {
       try {
         const result = runCli(['check', '--dir', temp.dir, '--format', 'json']);
         assert.equal(result.status, 1);
-        const rows = JSON.parse(result.stdout) as { file: string; line: number; column: number; code: string; severity: string }[];
+        const rows = JSON.parse(result.stdout) as {
+          file: string;
+          line: number;
+          column: number;
+          code: string;
+          severity: string;
+        }[];
         const lines = broken.split('\n');
         const line = lines.findIndex((text) => text.includes('"purple"')) + 1;
         const column = lines[line - 1].indexOf('"purple"') + 1;
         assert.deepEqual(
           rows.map(({ file, line, column, code, severity }) => ({ file, line, column, code, severity })),
-          [{ file: 'flags/production.flagd.json', line, column, code: 'registry/unknown-default-variant', severity: 'error' }],
+          [
+            {
+              file: 'flags/production.flagd.json',
+              line,
+              column,
+              code: 'registry/unknown-default-variant',
+              severity: 'error',
+            },
+          ],
         );
       } finally {
         temp.dispose();
@@ -91,7 +106,17 @@ describe('flaglens CLI', () => {
       try {
         const result = runCli(['check', temp.dir, '--format', 'sarif']);
         assert.equal(result.status, 1);
-        const sarif = JSON.parse(result.stdout) as { version: string; runs: { tool: { driver: { name: string } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+        const sarif = JSON.parse(result.stdout) as {
+          version: string;
+          runs: {
+            tool: { driver: { name: string } };
+            results: {
+              ruleId: string;
+              level: string;
+              locations: { physicalLocation: { region: { startLine: number } } }[];
+            }[];
+          }[];
+        };
         assert.equal(sarif.version, '2.1.0');
         assert.equal(sarif.runs[0].tool.driver.name, 'flaglens');
         assert.equal(sarif.runs[0].results[0].ruleId, 'registry/invalid-json');
@@ -123,12 +148,20 @@ describe('flaglens CLI', () => {
 
     it('reports a file that is not UTF-8 and a 10 MB file without crashing', () => {
       const temp = workspace({ 'flags/production.flagd.json': production });
-      writeFileSync(join(temp.dir, 'flags/latin1.flagd.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]));
-      writeFileSync(join(temp.dir, 'flags/huge.flagd.json'), `{"flags":{},"pad":"${'x'.repeat(10 * 1024 * 1024)}"}`);
+      writeFileSync(
+        join(temp.dir, 'flags/latin1.flagd.json'),
+        Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]),
+      );
+      writeFileSync(
+        join(temp.dir, 'flags/huge.flagd.json'),
+        `{"flags":{},"pad":"${'x'.repeat(10 * 1024 * 1024)}"}`,
+      );
       try {
         const result = runCli(['check', temp.dir, '--format', 'json']);
         assert.equal(result.status, 1);
-        const codes = (JSON.parse(result.stdout) as { code: string; file: string }[]).map((row) => `${row.file} ${row.code}`);
+        const codes = (JSON.parse(result.stdout) as { code: string; file: string }[]).map(
+          (row) => `${row.file} ${row.code}`,
+        );
         assert.ok(codes.includes('flags/latin1.flagd.json registry/not-utf8'), codes.join('\n'));
         assert.ok(codes.includes('flags/huge.flagd.json registry/file-too-large'), codes.join('\n'));
       } finally {
@@ -144,10 +177,27 @@ describe('flaglens CLI', () => {
       reference.setConfigurations(production);
       try {
         for (const key of ['u-1', 'u-2', 'u-3', 'u-4', 'u-5']) {
-          const result = runCli(['eval', 'new-checkout', '--env', 'production', '--context', JSON.stringify({ targetingKey: key }), '--dir', temp.dir, '--format', 'json']);
+          const result = runCli([
+            'eval',
+            'new-checkout',
+            '--env',
+            'production',
+            '--context',
+            JSON.stringify({ targetingKey: key }),
+            '--dir',
+            temp.dir,
+            '--format',
+            'json',
+          ]);
           assert.equal(result.status, 0, result.stderr);
           const expected = reference.resolveBooleanEvaluation('new-checkout', false, { targetingKey: key });
-          assert.deepEqual(JSON.parse(result.stdout), { flag: 'new-checkout', env: 'production', value: expected.value, variant: expected.variant, reason: expected.reason });
+          assert.deepEqual(JSON.parse(result.stdout), {
+            flag: 'new-checkout',
+            env: 'production',
+            value: expected.value,
+            variant: expected.variant,
+            reason: expected.reason,
+          });
         }
       } finally {
         temp.dispose();
@@ -157,9 +207,21 @@ describe('flaglens CLI', () => {
     it('prints flag, env, value, variant and reason as text by default', () => {
       const temp = workspace({ 'flags/production.flagd.json': production });
       try {
-        const result = runCli(['eval', 'button-color', '--env', 'production', '--context', '{"email":"ada@acme.com"}', '--dir', temp.dir]);
+        const result = runCli([
+          'eval',
+          'button-color',
+          '--env',
+          'production',
+          '--context',
+          '{"email":"ada@acme.com"}',
+          '--dir',
+          temp.dir,
+        ]);
         assert.equal(result.status, 0);
-        assert.equal(result.stdout, 'flag: button-color\nenv: production\nvalue: blue\nvariant: blue\nreason: TARGETING_MATCH\n');
+        assert.equal(
+          result.stdout,
+          'flag: button-color\nenv: production\nvalue: blue\nvariant: blue\nreason: TARGETING_MATCH\n',
+        );
       } finally {
         temp.dispose();
       }
@@ -169,10 +231,28 @@ describe('flaglens CLI', () => {
       const temp = workspace({ 'flags/production.flagd.json': production });
       try {
         assert.equal(runCli(['eval', 'new-checkout', '--env', 'moon', '--dir', temp.dir]).status, 2);
-        const badContext = runCli(['eval', 'new-checkout', '--env', 'production', '--context', '{nope', '--dir', temp.dir]);
+        const badContext = runCli([
+          'eval',
+          'new-checkout',
+          '--env',
+          'production',
+          '--context',
+          '{nope',
+          '--dir',
+          temp.dir,
+        ]);
         assert.equal(badContext.status, 2);
         assert.match(badContext.stderr, /--context is not valid JSON/);
-        const unknown = runCli(['eval', 'ghost', '--env', 'production', '--dir', temp.dir, '--format', 'json']);
+        const unknown = runCli([
+          'eval',
+          'ghost',
+          '--env',
+          'production',
+          '--dir',
+          temp.dir,
+          '--format',
+          'json',
+        ]);
         assert.equal(unknown.status, 1);
         assert.equal(JSON.parse(unknown.stdout).errorCode, 'FLAG_NOT_FOUND');
       } finally {
@@ -182,12 +262,15 @@ describe('flaglens CLI', () => {
   });
 
   describe('explain', () => {
-    it('renders each environment\'s rules in plain language', () => {
+    it("renders each environment's rules in plain language", () => {
       const temp = workspace({ 'flags/production.flagd.json': production });
       try {
         const result = runCli(['explain', 'button-color', '--dir', temp.dir]);
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /production:\n {2}if email ends with "@acme.com" -> blue\n {2}otherwise -> red \(default\)/);
+        assert.match(
+          result.stdout,
+          /production:\n {2}if email ends with "@acme.com" -> blue\n {2}otherwise -> red \(default\)/,
+        );
       } finally {
         temp.dispose();
       }
@@ -203,7 +286,16 @@ describe('flaglens CLI', () => {
         assert.equal(refused.status, 1);
         assert.match(refused.stderr, /protected environment/);
         assert.equal(readFileSync(path, 'utf8'), production);
-        const done = runCli(['toggle', 'new-checkout', '--env', 'production', '--off', '--yes', '--dir', temp.dir]);
+        const done = runCli([
+          'toggle',
+          'new-checkout',
+          '--env',
+          'production',
+          '--off',
+          '--yes',
+          '--dir',
+          temp.dir,
+        ]);
         assert.equal(done.status, 0, done.stderr);
         const after = readFileSync(path, 'utf8');
         assert.equal(after, production.replace('"state": "ENABLED"', '"state": "DISABLED"'));
@@ -215,9 +307,29 @@ describe('flaglens CLI', () => {
     it('sets a rollout percentage that flagd then serves', () => {
       const temp = workspace({ 'flags/staging.flagd.json': production });
       try {
-        const result = runCli(['rollout', 'new-checkout', '--env', 'staging', '--percent', '100', '--dir', temp.dir]);
+        const result = runCli([
+          'rollout',
+          'new-checkout',
+          '--env',
+          'staging',
+          '--percent',
+          '100',
+          '--dir',
+          temp.dir,
+        ]);
         assert.equal(result.status, 0, result.stderr);
-        const evaluated = runCli(['eval', 'new-checkout', '--env', 'staging', '--context', '{"targetingKey":"anyone"}', '--dir', temp.dir, '--format', 'json']);
+        const evaluated = runCli([
+          'eval',
+          'new-checkout',
+          '--env',
+          'staging',
+          '--context',
+          '{"targetingKey":"anyone"}',
+          '--dir',
+          temp.dir,
+          '--format',
+          'json',
+        ]);
         assert.equal(JSON.parse(evaluated.stdout).value, true);
       } finally {
         temp.dispose();
@@ -265,11 +377,27 @@ describe('flaglens on examples/demo', () => {
     assert.equal(result.status, 0, result.stderr);
     const rows = JSON.parse(result.stdout) as { flag: string | null; resolution: string; file: string }[];
     const resolutions = new Set(rows.map((row) => row.resolution));
-    for (const form of ['literal', 'template', 'const', 'imported-const', 'enum-member', 'object-member', 'destructured', 'wrapper', 'dynamic']) {
+    for (const form of [
+      'literal',
+      'template',
+      'const',
+      'imported-const',
+      'enum-member',
+      'object-member',
+      'destructured',
+      'wrapper',
+      'dynamic',
+    ]) {
       assert.ok(resolutions.has(form), `no ${form} usage in ${[...resolutions].join(', ')}`);
     }
-    assert.deepEqual(rows.filter((row) => row.flag === null).map((row) => row.file), ['src/server/paymentMethods.ts']);
-    assert.ok(rows.some((row) => row.flag === 'new-onboarding'), 'the flag missing from the registry is still a usage');
+    assert.deepEqual(
+      rows.filter((row) => row.flag === null).map((row) => row.file),
+      ['src/server/paymentMethods.ts'],
+    );
+    assert.ok(
+      rows.some((row) => row.flag === 'new-onboarding'),
+      'the flag missing from the registry is still a usage',
+    );
   });
 });
 
@@ -277,7 +405,13 @@ describe('flaglens stale on examples/demo', () => {
   it('lists the stale flags with reasons, evidence and the value to keep', () => {
     const result = runCli(['stale', 'examples/demo', '--format', 'json']);
     assert.equal(result.status, 1, 'stale flags found');
-    const verdicts = JSON.parse(result.stdout) as { flag: string; reasons: string[]; servedValue?: unknown; readyForRemoval: boolean; evidence: unknown[] }[];
+    const verdicts = JSON.parse(result.stdout) as {
+      flag: string;
+      reasons: string[];
+      servedValue?: unknown;
+      readyForRemoval: boolean;
+      evidence: unknown[];
+    }[];
     const byFlag = new Map(verdicts.map((verdict) => [verdict.flag, verdict]));
     assert.deepEqual(byFlag.get('express-shipping')?.reasons, ['fully-rolled-out', 'past-lifetime']);
     assert.equal(byFlag.get('express-shipping')?.servedValue, true);
@@ -299,18 +433,42 @@ describe('flaglens cleanup on a copy of examples/demo', function () {
       const shippingBefore = readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8');
       const dry = runCli(['cleanup', 'express-shipping', '--value', 'true', '--dir', temp.dir]);
       assert.equal(dry.status, 0, dry.stderr);
-      assert.match(dry.stdout, /^--- a\/src\/server\/shipping\.ts\n\+\+\+ b\/src\/server\/shipping\.ts\n@@ /m);
+      assert.match(
+        dry.stdout,
+        /^--- a\/src\/server\/shipping\.ts\n\+\+\+ b\/src\/server\/shipping\.ts\n@@ /m,
+      );
       assert.match(dry.stdout, /^-function legacyShippingOptions/m);
       assert.match(dry.stdout, /^-    "express-shipping": \{/m);
-      assert.equal(readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8'), shippingBefore, 'a dry run writes nothing');
+      assert.equal(
+        readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8'),
+        shippingBefore,
+        'a dry run writes nothing',
+      );
 
-      const written = runCli(['cleanup', 'express-shipping', '--value', 'true', '--dir', temp.dir, '--write']);
+      const written = runCli([
+        'cleanup',
+        'express-shipping',
+        '--value',
+        'true',
+        '--dir',
+        temp.dir,
+        '--write',
+      ]);
       assert.equal(written.status, 0, written.stderr);
       const shipping = readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8');
       assert.doesNotMatch(shipping, /EXPRESS_SHIPPING|legacyShippingOptions/);
-      assert.match(shipping, /return \[\.\.\.standardOptions\(subtotalCents\), expressOption\(subtotalCents\)\];/);
-      for (const env of ['development', 'staging', 'production']) assert.doesNotMatch(readFileSync(join(temp.dir, `flags/${env}.flagd.json`), 'utf8'), /"express-shipping"/);
-      const scan = JSON.parse(runCli(['scan', temp.dir, '--format', 'json']).stdout) as { flag: string | null }[];
+      assert.match(
+        shipping,
+        /return \[\.\.\.standardOptions\(subtotalCents\), expressOption\(subtotalCents\)\];/,
+      );
+      for (const env of ['development', 'staging', 'production'])
+        assert.doesNotMatch(
+          readFileSync(join(temp.dir, `flags/${env}.flagd.json`), 'utf8'),
+          /"express-shipping"/,
+        );
+      const scan = JSON.parse(runCli(['scan', temp.dir, '--format', 'json']).stdout) as {
+        flag: string | null;
+      }[];
       assert.equal(scan.filter((usage) => usage.flag === 'express-shipping').length, 0);
     } finally {
       temp.dispose();

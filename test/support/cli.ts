@@ -13,7 +13,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (dist/cli.js, made by `npm run build`) as a user would. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',

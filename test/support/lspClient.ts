@@ -34,10 +34,17 @@ export class TestLspClient {
   private versions = new Map<string, number>();
 
   constructor(readonly root: string) {
-    this.process = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.process.stderr?.on('data', (chunk: Buffer) => this.logs.push(chunk.toString()));
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.indexReady = new Promise((resolve) => this.connection.onNotification(IndexReadyNotification.method, resolve));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.process.stdout!),
+      new StreamMessageWriter(this.process.stdin!),
+    );
+    this.indexReady = new Promise((resolve) =>
+      this.connection.onNotification(IndexReadyNotification.method, resolve),
+    );
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
       const waiters = this.diagnosticWaiters;
@@ -56,8 +63,12 @@ export class TestLspClient {
     });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
-    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => this.applyEdit(params));
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+      params.items.map(() => null),
+    );
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) =>
+      this.applyEdit(params),
+    );
     this.connection.listen();
   }
 
@@ -69,7 +80,11 @@ export class TestLspClient {
       rootUri: URI.file(root).toString(),
       workspaceFolders: [{ uri: URI.file(root).toString(), name: 'test' }],
       capabilities: {
-        workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, didChangeWatchedFiles: { dynamicRegistration: options.watchers !== false } },
+        workspace: {
+          applyEdit: true,
+          workspaceEdit: { documentChanges: true },
+          didChangeWatchedFiles: { dynamicRegistration: options.watchers !== false },
+        },
         window: { workDoneProgress: true },
         textDocument: { hover: { contentFormat: ['markdown'] }, rename: { prepareSupport: true } },
       },
@@ -84,18 +99,25 @@ export class TestLspClient {
 
   async open(file: string, text = readFileSync(join(this.root, file), 'utf8')): Promise<void> {
     this.versions.set(file, 1);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: this.uri(file), languageId: languageOf(file), version: 1, text } });
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: this.uri(file), languageId: languageOf(file), version: 1, text },
+    });
   }
 
   async change(file: string, text: string): Promise<void> {
     const version = (this.versions.get(file) ?? 1) + 1;
     this.versions.set(file, version);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: this.uri(file), version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: this.uri(file), version },
+      contentChanges: [{ text }],
+    });
   }
 
   /** Tells the server a file changed on disk, as an editor's file watcher would. */
   async changedOnDisk(file: string, type: 1 | 2 | 3 = 2): Promise<void> {
-    await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: this.uri(file), type }] });
+    await this.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: this.uri(file), type }],
+    });
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
@@ -107,7 +129,10 @@ export class TestLspClient {
   }
 
   /** Resolves once a diagnostics publication satisfies the predicate: a signal, never a sleep. */
-  async waitForDiagnostics(file: string, predicate: (diagnostics: PublishDiagnosticsParams['diagnostics']) => boolean): Promise<PublishDiagnosticsParams['diagnostics']> {
+  async waitForDiagnostics(
+    file: string,
+    predicate: (diagnostics: PublishDiagnosticsParams['diagnostics']) => boolean,
+  ): Promise<PublishDiagnosticsParams['diagnostics']> {
     for (;;) {
       const current = this.diagnostics.get(this.uri(file));
       if (current && predicate(current)) return current;
@@ -118,9 +143,14 @@ export class TestLspClient {
   private applyEdit(params: ApplyWorkspaceEditParams): { applied: boolean } {
     const byUri = new Map<string, TextEdit[]>();
     for (const change of params.edit.documentChanges ?? []) {
-      if ('textDocument' in change) byUri.set(change.textDocument.uri, [...(byUri.get(change.textDocument.uri) ?? []), ...(change.edits as TextEdit[])]);
+      if ('textDocument' in change)
+        byUri.set(change.textDocument.uri, [
+          ...(byUri.get(change.textDocument.uri) ?? []),
+          ...(change.edits as TextEdit[]),
+        ]);
     }
-    for (const [uri, edits] of Object.entries(params.edit.changes ?? {})) byUri.set(uri, [...(byUri.get(uri) ?? []), ...edits]);
+    for (const [uri, edits] of Object.entries(params.edit.changes ?? {}))
+      byUri.set(uri, [...(byUri.get(uri) ?? []), ...edits]);
     for (const [uri, edits] of byUri) {
       const path = URI.parse(uri).fsPath;
       writeFileSync(path, applyTextEdits(readFileSync(path, 'utf8'), edits));
@@ -149,7 +179,9 @@ export function applyTextEdits(text: string, edits: TextEdit[]): string {
   };
   const sorted = [...edits].sort((a, b) => offsetOf(b.range.start) - offsetOf(a.range.start));
   let result = text;
-  for (const edit of sorted) result = result.slice(0, offsetOf(edit.range.start)) + edit.newText + result.slice(offsetOf(edit.range.end));
+  for (const edit of sorted)
+    result =
+      result.slice(0, offsetOf(edit.range.start)) + edit.newText + result.slice(offsetOf(edit.range.end));
   return result;
 }
 

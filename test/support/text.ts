@@ -1,5 +1,9 @@
 /** 0-based position of the first occurrence of `needle` (after `after`, when given). */
-export function positionOf(text: string, needle: string, after?: string): { line: number; character: number } {
+export function positionOf(
+  text: string,
+  needle: string,
+  after?: string,
+): { line: number; character: number } {
   const from = after === undefined ? 0 : text.indexOf(after);
   const offset = text.indexOf(needle, from < 0 ? 0 : from);
   if (offset < 0) throw new Error(`fixture does not contain ${needle}`);

@@ -19,11 +19,16 @@ export class RuleEditorPanel {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel('flaglens.ruleEditor', `${flag} · ${env}`, vscode.ViewColumn.Beside, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'flaglens.ruleEditor',
+      `${flag} · ${env}`,
+      vscode.ViewColumn.Beside,
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
+      },
+    );
     const editor = new RuleEditorPanel(context, api, panel, flag, env);
     RuleEditorPanel.panels.set(id, editor);
     return editor;
@@ -42,7 +47,11 @@ export class RuleEditorPanel {
     readonly env: string,
   ) {
     panel.webview.html = this.html(context);
-    panel.webview.onDidReceiveMessage((message: EditorToHost) => void this.receive(message), undefined, this.disposables);
+    panel.webview.onDidReceiveMessage(
+      (message: EditorToHost) => void this.receive(message),
+      undefined,
+      this.disposables,
+    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
   }
 
@@ -65,7 +74,11 @@ export class RuleEditorPanel {
         await this.refresh();
         break;
       case 'preview': {
-        const params: PreviewChangeRequest.Params = { command: message.command, arguments: { ...message.arguments, flag: this.flag, env: this.env }, contexts: message.contexts };
+        const params: PreviewChangeRequest.Params = {
+          command: message.command,
+          arguments: { ...message.arguments, flag: this.flag, env: this.env },
+          contexts: message.contexts,
+        };
         const result = await this.api.previewChange(params);
         await this.post({ type: 'preview', requestId: message.requestId, result });
         break;

@@ -4,12 +4,17 @@ import type { StaleVerdict } from '../../../shared/src/stale';
 import type { ServerApi } from '../serverApi';
 
 /** A flag, or one environment of a flag: the two levels of the Flags views. */
-export type FlagNode = { kind: 'flag'; flag: FlagInfo } | { kind: 'environment'; flag: FlagInfo; environment: FlagEnvironmentInfo } | { kind: 'missing'; flag: FlagInfo; env: string };
+export type FlagNode =
+  | { kind: 'flag'; flag: FlagInfo }
+  | { kind: 'environment'; flag: FlagInfo; environment: FlagEnvironmentInfo }
+  | { kind: 'missing'; flag: FlagInfo; env: string };
 
 function environmentIcon(environment: FlagEnvironmentInfo): vscode.ThemeIcon {
-  if (environment.state === 'DISABLED') return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+  if (environment.state === 'DISABLED')
+    return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
   if (environment.rollout) return new vscode.ThemeIcon('pie-chart', new vscode.ThemeColor('charts.yellow'));
-  if (environment.serving.startsWith('rules')) return new vscode.ThemeIcon('filter', new vscode.ThemeColor('charts.blue'));
+  if (environment.serving.startsWith('rules'))
+    return new vscode.ThemeIcon('filter', new vscode.ThemeColor('charts.blue'));
   return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'));
 }
 
@@ -29,14 +34,19 @@ export class FlagsTreeProvider implements vscode.TreeDataProvider<FlagNode> {
 
   async getChildren(node?: FlagNode): Promise<FlagNode[]> {
     if (!node) {
-      const uri = this.scope === 'activeFile' ? vscode.window.activeTextEditor?.document.uri.toString() : undefined;
+      const uri =
+        this.scope === 'activeFile' ? vscode.window.activeTextEditor?.document.uri.toString() : undefined;
       if (this.scope === 'activeFile' && !uri) return [];
       const flags = await this.api.flags(uri);
       return flags.map((flag) => ({ kind: 'flag', flag }));
     }
     if (node.kind !== 'flag') return [];
     return [
-      ...node.flag.environments.map((environment): FlagNode => ({ kind: 'environment', flag: node.flag, environment })),
+      ...node.flag.environments.map((environment): FlagNode => ({
+        kind: 'environment',
+        flag: node.flag,
+        environment,
+      })),
       ...node.flag.missing.map((env): FlagNode => ({ kind: 'missing', flag: node.flag, env })),
     ];
   }
@@ -44,9 +54,22 @@ export class FlagsTreeProvider implements vscode.TreeDataProvider<FlagNode> {
   getTreeItem(node: FlagNode): vscode.TreeItem {
     if (node.kind === 'flag') {
       const item = new vscode.TreeItem(node.flag.key, vscode.TreeItemCollapsibleState.Collapsed);
-      const facts = [node.flag.variantType, node.flag.type, `${node.flag.usages} usage${node.flag.usages === 1 ? '' : 's'}`].filter(Boolean);
+      const facts = [
+        node.flag.variantType,
+        node.flag.type,
+        `${node.flag.usages} usage${node.flag.usages === 1 ? '' : 's'}`,
+      ].filter(Boolean);
       item.description = facts.join(' · ');
-      item.tooltip = new vscode.MarkdownString([`**${node.flag.key}**`, node.flag.description ?? '', node.flag.owner ? `owner ${node.flag.owner}` : '', node.flag.stale ? `⚠ ${node.flag.stale.message}` : ''].filter(Boolean).join('\n\n'));
+      item.tooltip = new vscode.MarkdownString(
+        [
+          `**${node.flag.key}**`,
+          node.flag.description ?? '',
+          node.flag.owner ? `owner ${node.flag.owner}` : '',
+          node.flag.stale ? `⚠ ${node.flag.stale.message}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
+      );
       item.iconPath = new vscode.ThemeIcon(node.flag.stale ? 'warning' : 'symbol-boolean');
       item.contextValue = node.flag.stale ? 'flaglens.flag.stale' : 'flaglens.flag';
       item.id = `${this.scope}:${node.flag.key}`;
@@ -55,12 +78,18 @@ export class FlagsTreeProvider implements vscode.TreeDataProvider<FlagNode> {
     if (node.kind === 'missing') {
       const item = new vscode.TreeItem(node.env, vscode.TreeItemCollapsibleState.None);
       item.description = 'missing';
-      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      item.iconPath = new vscode.ThemeIcon(
+        'warning',
+        new vscode.ThemeColor('problemsWarningIcon.foreground'),
+      );
       item.contextValue = 'flaglens.environment.missing';
       return item;
     }
     const { environment } = node;
-    const item = new vscode.TreeItem(`${environment.env}${environment.protected ? ' 🔒' : ''}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      `${environment.env}${environment.protected ? ' 🔒' : ''}`,
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.description = environment.serving;
     item.tooltip = new vscode.MarkdownString(['```flaglens-rules', ...environment.rules, '```'].join('\n'));
     item.iconPath = environmentIcon(environment);
@@ -89,9 +118,21 @@ export class StaleTreeProvider implements vscode.TreeDataProvider<StaleVerdict> 
   getTreeItem(verdict: StaleVerdict): vscode.TreeItem {
     const item = new vscode.TreeItem(verdict.flag, vscode.TreeItemCollapsibleState.None);
     item.description = verdict.reasons.join(', ');
-    item.tooltip = new vscode.MarkdownString([verdict.message, ...verdict.evidence.map((evidence) => `- ${evidence.file ? `${evidence.file}${evidence.line ? `:${evidence.line}` : ''}: ` : ''}${evidence.detail}`), verdict.readyForRemoval ? '' : `Not ready: ${verdict.blockers.join('; ')}`].join('\n'));
+    item.tooltip = new vscode.MarkdownString(
+      [
+        verdict.message,
+        ...verdict.evidence.map(
+          (evidence) =>
+            `- ${evidence.file ? `${evidence.file}${evidence.line ? `:${evidence.line}` : ''}: ` : ''}${evidence.detail}`,
+        ),
+        verdict.readyForRemoval ? '' : `Not ready: ${verdict.blockers.join('; ')}`,
+      ].join('\n'),
+    );
     item.iconPath = new vscode.ThemeIcon(verdict.readyForRemoval ? 'trash' : 'clock');
-    item.contextValue = verdict.readyForRemoval && verdict.servedValue !== undefined ? 'flaglens.stale.ready' : 'flaglens.stale';
+    item.contextValue =
+      verdict.readyForRemoval && verdict.servedValue !== undefined
+        ? 'flaglens.stale.ready'
+        : 'flaglens.stale';
     return item;
   }
 }
@@ -109,11 +150,16 @@ export class ProblemsTreeProvider implements vscode.TreeDataProvider<ProblemNode
     if (!node) {
       return vscode.languages
         .getDiagnostics()
-        .map(([uri, diagnostics]) => ({ uri, diagnostics: diagnostics.filter((diagnostic) => diagnostic.source === 'flaglens') }))
+        .map(([uri, diagnostics]) => ({
+          uri,
+          diagnostics: diagnostics.filter((diagnostic) => diagnostic.source === 'flaglens'),
+        }))
         .filter((entry) => entry.diagnostics.length > 0)
         .map((entry) => ({ kind: 'file', uri: entry.uri, diagnostics: entry.diagnostics }));
     }
-    return node.kind === 'file' ? node.diagnostics.map((diagnostic) => ({ kind: 'problem', uri: node.uri, diagnostic })) : [];
+    return node.kind === 'file'
+      ? node.diagnostics.map((diagnostic) => ({ kind: 'problem', uri: node.uri, diagnostic }))
+      : [];
   }
 
   getTreeItem(node: ProblemNode): vscode.TreeItem {
@@ -125,10 +171,22 @@ export class ProblemsTreeProvider implements vscode.TreeDataProvider<ProblemNode
     const { diagnostic } = node;
     const item = new vscode.TreeItem(diagnostic.message, vscode.TreeItemCollapsibleState.None);
     item.description = `${typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code ?? '')} · ${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`;
-    item.iconPath = new vscode.ThemeIcon(diagnostic.severity === vscode.DiagnosticSeverity.Error ? 'error' : diagnostic.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'info');
-    item.command = { title: 'Open', command: 'vscode.open', arguments: [node.uri, { selection: diagnostic.range }] };
+    item.iconPath = new vscode.ThemeIcon(
+      diagnostic.severity === vscode.DiagnosticSeverity.Error
+        ? 'error'
+        : diagnostic.severity === vscode.DiagnosticSeverity.Warning
+          ? 'warning'
+          : 'info',
+    );
+    item.command = {
+      title: 'Open',
+      command: 'vscode.open',
+      arguments: [node.uri, { selection: diagnostic.range }],
+    };
     return item;
   }
 }
 
-export type ProblemNode = { kind: 'file'; uri: vscode.Uri; diagnostics: vscode.Diagnostic[] } | { kind: 'problem'; uri: vscode.Uri; diagnostic: vscode.Diagnostic };
+export type ProblemNode =
+  | { kind: 'file'; uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }
+  | { kind: 'problem'; uri: vscode.Uri; diagnostic: vscode.Diagnostic };

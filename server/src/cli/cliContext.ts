@@ -58,7 +58,9 @@ export function findingRow(finding: Finding): FindingRow {
   return row;
 }
 
-export function sortFindings<T extends { file: string; range: Finding['range']; code: string }>(findings: T[]): T[] {
+export function sortFindings<T extends { file: string; range: Finding['range']; code: string }>(
+  findings: T[],
+): T[] {
   return [...findings].sort(
     (a, b) =>
       a.file.localeCompare(b.file) ||

@@ -3,7 +3,14 @@ import type { JsonValue, VariantValue } from '../../../shared/src/registryModel'
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
 import { setRollout, toggleFlag } from '../core/edits/registryEdits';
 import type { FlagWorkspace } from '../core/workspace/flagWorkspace';
-import { type CommandIo, type OutputFormat, openWorkspace, parseJsonOption, resolveWorkspaceDir, UsageError } from './cliContext';
+import {
+  type CommandIo,
+  type OutputFormat,
+  openWorkspace,
+  parseJsonOption,
+  resolveWorkspaceDir,
+  UsageError,
+} from './cliContext';
 import { runCheck } from './commands/check';
 import { runRegistryEdit } from './commands/edit';
 import { runEval } from './commands/evaluate';
@@ -33,10 +40,10 @@ const common = {
   help: { type: 'boolean', description: 'show this help' },
 } as const;
 
-
 function format(args: ParsedArgs, allowed: OutputFormat[]): OutputFormat {
   const value = (args.values.format as string | undefined) ?? 'text';
-  if (!(allowed as string[]).includes(value)) throw new UsageError(`--format must be one of ${allowed.join(', ')}`);
+  if (!(allowed as string[]).includes(value))
+    throw new UsageError(`--format must be one of ${allowed.join(', ')}`);
   return value as OutputFormat;
 }
 
@@ -46,10 +53,17 @@ function requireString(args: ParsedArgs, name: string): string {
   return value;
 }
 
-async function workspaceFor(args: ParsedArgs, io: CommandIo, cwd: string, options: { positionalDir?: boolean; withCode?: boolean } = {}): Promise<FlagWorkspace> {
-  const dir = (args.values.dir as string | undefined) ?? (options.positionalDir ? args.positionals[0] : undefined);
+async function workspaceFor(
+  args: ParsedArgs,
+  io: CommandIo,
+  cwd: string,
+  options: { positionalDir?: boolean; withCode?: boolean } = {},
+): Promise<FlagWorkspace> {
+  const dir =
+    (args.values.dir as string | undefined) ?? (options.positionalDir ? args.positionals[0] : undefined);
   const workspace = await openWorkspace(resolveWorkspaceDir(dir, cwd), io, options.withCode === true);
-  if (workspace.registry.files().length === 0) io.err(`flaglens: no registry files (${workspace.config.registry.join(', ')}) found in ${dir ?? '.'}`);
+  if (workspace.registry.files().length === 0)
+    io.err(`flaglens: no registry files (${workspace.config.registry.join(', ')}) found in ${dir ?? '.'}`);
   return workspace;
 }
 
@@ -59,29 +73,51 @@ const commands: Record<string, CommandSpec> = {
     usage: 'flaglens check [dir] [--format text|json|sarif]',
     options: { ...common },
     formats: ['text', 'json', 'sarif'],
-    run: async (args, io, cwd) => runCheck(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), workspaceFindings, format(args, ['text', 'json', 'sarif']), io, VERSION),
+    run: async (args, io, cwd) =>
+      runCheck(
+        await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }),
+        workspaceFindings,
+        format(args, ['text', 'json', 'sarif']),
+        io,
+        VERSION,
+      ),
   },
   scan: {
     summary: 'every flag usage in the code, dynamic ones included',
     usage: 'flaglens scan [dir] [--format text|json]',
     options: { ...common },
     formats: ['text', 'json'],
-    run: async (args, io, cwd) => runScan(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), format(args, ['text', 'json']), io),
+    run: async (args, io, cwd) =>
+      runScan(
+        await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }),
+        format(args, ['text', 'json']),
+        io,
+      ),
   },
   stale: {
     summary: 'stale flags with the reason and the evidence',
     usage: 'flaglens stale [dir] [--format text|json] [--no-git]',
-    options: { ...common, 'no-git': { type: 'boolean', description: 'do not read registry history from git' } },
+    options: {
+      ...common,
+      'no-git': { type: 'boolean', description: 'do not read registry history from git' },
+    },
     formats: ['text', 'json'],
     run: async (args, io, cwd) =>
-      runStale(await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }), { format: format(args, ['text', 'json']), git: !args.values['no-git'] }, io),
+      runStale(
+        await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }),
+        { format: format(args, ['text', 'json']), git: !args.values['no-git'] },
+        io,
+      ),
   },
   cleanup: {
     summary: 'remove a stale flag from the code (and the registry): a diff, or the rewrite',
     usage: 'flaglens cleanup <flag> --value <json> [--write] [--keep-registry] [--dir d]',
     options: {
       ...common,
-      value: { type: 'string', description: 'the value the flag now always serves, as JSON (true, "blue", 3)' },
+      value: {
+        type: 'string',
+        description: 'the value the flag now always serves, as JSON (true, "blue", 3)',
+      },
       write: { type: 'boolean', description: 'apply the change instead of printing a diff' },
       'keep-registry': { type: 'boolean', description: 'leave the flag in the registry files' },
     },
@@ -91,12 +127,23 @@ const commands: Record<string, CommandSpec> = {
       if (!flag) throw new UsageError('which flag? usage: flaglens cleanup <flag> --value <json>');
       const value = parseJsonOption('value', requireString(args, 'value')) as VariantValue | null;
       const workspace = await workspaceFor(args, io, cwd, { withCode: true });
-      return runCleanup(workspace, { flag, value, write: Boolean(args.values.write), keepRegistry: Boolean(args.values['keep-registry']), format: format(args, ['text', 'json']) }, io);
+      return runCleanup(
+        workspace,
+        {
+          flag,
+          value,
+          write: Boolean(args.values.write),
+          keepRegistry: Boolean(args.values['keep-registry']),
+          format: format(args, ['text', 'json']),
+        },
+        io,
+      );
     },
   },
   eval: {
     summary: 'evaluate a flag with flagd for a context',
-    usage: 'flaglens eval <flag> --env <env> [--context <json>] [--at <iso time>] [--default <json>] [--dir d]',
+    usage:
+      'flaglens eval <flag> --env <env> [--context <json>] [--at <iso time>] [--default <json>] [--dir d]',
     options: {
       ...common,
       env: { type: 'string', description: 'environment to evaluate in' },
@@ -110,13 +157,26 @@ const commands: Record<string, CommandSpec> = {
       if (!flag) throw new UsageError('which flag? usage: flaglens eval <flag> --env <env>');
       const env = requireString(args, 'env');
       const context = parseJsonOption('context', args.values.context as string | undefined) ?? {};
-      if (context === null || typeof context !== 'object' || Array.isArray(context)) throw new UsageError('--context must be a JSON object');
+      if (context === null || typeof context !== 'object' || Array.isArray(context))
+        throw new UsageError('--context must be a JSON object');
       const atText = args.values.at as string | undefined;
       const at = atText === undefined ? undefined : new Date(atText);
       if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at is not an ISO time: ${atText}`);
-      const defaultValue = parseJsonOption('default', args.values.default as string | undefined) as JsonValue | undefined;
+      const defaultValue = parseJsonOption('default', args.values.default as string | undefined) as
+        JsonValue | undefined;
       const workspace = await workspaceFor(args, io, cwd);
-      return runEval(workspace, { flag, env, context: context as Record<string, unknown>, at, defaultValue, format: format(args, ['text', 'json']) }, io);
+      return runEval(
+        workspace,
+        {
+          flag,
+          env,
+          context: context as Record<string, unknown>,
+          at,
+          defaultValue,
+          format: format(args, ['text', 'json']),
+        },
+        io,
+      );
     },
   },
   explain: {
@@ -127,7 +187,13 @@ const commands: Record<string, CommandSpec> = {
     run: async (args, io, cwd) => {
       const flag = args.positionals[0];
       if (!flag) throw new UsageError('which flag? usage: flaglens explain <flag>');
-      return runExplain(await workspaceFor(args, io, cwd), flag, args.values.env as string | undefined, format(args, ['text', 'json']), io);
+      return runExplain(
+        await workspaceFor(args, io, cwd),
+        flag,
+        args.values.env as string | undefined,
+        format(args, ['text', 'json']),
+        io,
+      );
     },
   },
   toggle: {
@@ -145,11 +211,19 @@ const commands: Record<string, CommandSpec> = {
       const flag = args.positionals[0];
       if (!flag) throw new UsageError('which flag? usage: flaglens toggle <flag> --env <env> --on|--off');
       const env = requireString(args, 'env');
-      if (Boolean(args.values.on) === Boolean(args.values.off)) throw new UsageError('give exactly one of --on or --off');
+      if (Boolean(args.values.on) === Boolean(args.values.off))
+        throw new UsageError('give exactly one of --on or --off');
       const enabled = Boolean(args.values.on);
       return runRegistryEdit(
         await workspaceFor(args, io, cwd),
-        { flag, env, yes: Boolean(args.values.yes), format: format(args, ['text', 'json']), description: `${enabled ? 'enable' : 'disable'} ${flag}`, makeEdits: (text) => toggleFlag(text, flag, enabled) },
+        {
+          flag,
+          env,
+          yes: Boolean(args.values.yes),
+          format: format(args, ['text', 'json']),
+          description: `${enabled ? 'enable' : 'disable'} ${flag}`,
+          makeEdits: (text) => toggleFlag(text, flag, enabled),
+        },
         io,
       );
     },
@@ -161,7 +235,10 @@ const commands: Record<string, CommandSpec> = {
       ...common,
       env: { type: 'string', description: 'environment to change' },
       percent: { type: 'string', description: 'percentage 0-100' },
-      variant: { type: 'string', description: 'variant to roll out (default: "on", else the first non-default variant)' },
+      variant: {
+        type: 'string',
+        description: 'variant to roll out (default: "on", else the first non-default variant)',
+      },
       yes: { type: 'boolean', description: 'confirm a change to a protected environment' },
     },
     formats: ['text', 'json'],
@@ -170,16 +247,26 @@ const commands: Record<string, CommandSpec> = {
       if (!flag) throw new UsageError('which flag? usage: flaglens rollout <flag> --env <env> --percent <n>');
       const env = requireString(args, 'env');
       const percent = Number(requireString(args, 'percent'));
-      if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new UsageError('--percent must be a number from 0 to 100');
+      if (!Number.isFinite(percent) || percent < 0 || percent > 100)
+        throw new UsageError('--percent must be a number from 0 to 100');
       const workspace = await workspaceFor(args, io, cwd);
       const definition = workspace.registry.definition(flag, env);
       const variants = Object.keys(definition?.variants ?? {});
       const variant =
         (args.values.variant as string | undefined) ??
-        (variants.includes('on') ? 'on' : (variants.find((name) => name !== definition?.defaultVariant) ?? variants[0] ?? 'on'));
+        (variants.includes('on')
+          ? 'on'
+          : (variants.find((name) => name !== definition?.defaultVariant) ?? variants[0] ?? 'on'));
       return runRegistryEdit(
         workspace,
-        { flag, env, yes: Boolean(args.values.yes), format: format(args, ['text', 'json']), description: `roll ${flag} out to ${percent}% ${variant}`, makeEdits: (text) => setRollout(text, flag, { variant, percent }) },
+        {
+          flag,
+          env,
+          yes: Boolean(args.values.yes),
+          format: format(args, ['text', 'json']),
+          description: `roll ${flag} out to ${percent}% ${variant}`,
+          makeEdits: (text) => setRollout(text, flag, { variant, percent }),
+        },
         io,
       );
     },
@@ -202,7 +289,8 @@ function helpText(): string {
 function commandHelp(spec: CommandSpec): string {
   const lines = [`usage: ${spec.usage}`, '', spec.summary, '', 'options:'];
   for (const [option, info] of Object.entries(spec.options)) {
-    const described = option === 'format' ? `output format: ${spec.formats.join('|')} (default text)` : info.description;
+    const described =
+      option === 'format' ? `output format: ${spec.formats.join('|')} (default text)` : info.description;
     lines.push(`  --${option.padEnd(10)} ${described}`);
   }
   return lines.join('\n');
@@ -224,13 +312,19 @@ export async function main(argv: string[], io: CommandIo, cwd: string): Promise<
     return 2;
   }
   try {
-    const options = Object.fromEntries(Object.entries(spec.options).map(([option, info]) => [option, { type: info.type }]));
+    const options = Object.fromEntries(
+      Object.entries(spec.options).map(([option, info]) => [option, { type: info.type }]),
+    );
     const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
     if (parsed.values.help) {
       io.out(commandHelp(spec));
       return 0;
     }
-    return await spec.run({ positionals: parsed.positionals, values: parsed.values as ParsedArgs['values'] }, io, cwd);
+    return await spec.run(
+      { positionals: parsed.positionals, values: parsed.values as ParsedArgs['values'] },
+      io,
+      cwd,
+    );
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`flaglens ${name}: ${(error as Error).message}\n\n${commandHelp(spec)}`);

@@ -20,7 +20,10 @@ export function toSarif(rows: FindingRow[], version: string): object {
             name: 'flaglens',
             version,
             informationUri: 'https://github.com/flaglens/flaglens',
-            rules: ruleIds.map((id) => ({ id, shortDescription: { text: id.replace(/^[a-z]+\//, '').replace(/-/g, ' ') } })),
+            rules: ruleIds.map((id) => ({
+              id,
+              shortDescription: { text: id.replace(/^[a-z]+\//, '').replace(/-/g, ' ') },
+            })),
           },
         },
         results: rows.map((row) => ({
@@ -32,7 +35,12 @@ export function toSarif(rows: FindingRow[], version: string): object {
             {
               physicalLocation: {
                 artifactLocation: { uri: row.file, uriBaseId: '%SRCROOT%' },
-                region: { startLine: row.line, startColumn: row.column, endLine: row.endLine, endColumn: row.endColumn },
+                region: {
+                  startLine: row.line,
+                  startColumn: row.column,
+                  endLine: row.endLine,
+                  endColumn: row.endColumn,
+                },
               },
             },
           ],

@@ -16,7 +16,14 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { Commands, FlagDetailsRequest, FlagsRequest, IndexReadyNotification, PreviewChangeRequest, StaleFlagsRequest } from '../../../shared/src/protocol';
+import {
+  Commands,
+  FlagDetailsRequest,
+  FlagsRequest,
+  IndexReadyNotification,
+  PreviewChangeRequest,
+  StaleFlagsRequest,
+} from '../../../shared/src/protocol';
 import { flagDetails, flagInfos, previewChange } from '../core/features/flagInfo';
 import { planCleanup } from '../core/features/cleanupPlan';
 import type { Finding, VariantValue } from '../../../shared/src/registryModel';
@@ -26,7 +33,11 @@ import { codeLenses } from '../core/features/codeLens';
 import { completionsAt } from '../core/features/completion';
 import { hoverAt } from '../core/features/hover';
 import { definitionsAt, referencesAt } from '../core/features/navigation';
-import { CommandError, planRegistryCommand, type RegistryChangePlan } from '../core/features/registryCommands';
+import {
+  CommandError,
+  planRegistryCommand,
+  type RegistryChangePlan,
+} from '../core/features/registryCommands';
 import { prepareRename, RenameError, renameAt } from '../core/features/rename';
 import { documentSymbols, workspaceSymbols } from '../core/features/symbols';
 import type { Logger, WorkspaceHost } from '../core/host';
@@ -43,7 +54,10 @@ export interface ServerRuntime {
    * Watches a workspace folder for changes on disk, for clients that cannot register file
    * watchers (Neovim before 0.9, Helix): the registry must not go stale behind the editor.
    */
-  watchFiles?: (root: string, onChange: (absolutePath: string, deleted: boolean) => void) => { dispose(): void };
+  watchFiles?: (
+    root: string,
+    onChange: (absolutePath: string, deleted: boolean) => void,
+  ) => { dispose(): void };
   /** Registry history for stale-flag dates (git on Node); read in the background. */
   readFlagHistory?: (root: string, registryFiles: string[]) => Promise<Map<string, FlagHistory>>;
 }
@@ -73,7 +87,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let canShowProgress = false;
   const published = new Set<string>();
 
-  const guard = <P, R>(name: string, fallback: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) =>
+  const guard =
+    <P, R>(name: string, fallback: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) =>
     async (params: P, token: CancellationToken): Promise<R> => {
       try {
         await ready;
@@ -91,7 +106,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     let best: { workspace: FlagWorkspace; file: string } | undefined;
     for (const workspace of workspaces) {
       const file = workspace.relative(path);
-      if (file !== undefined && (!best || workspace.root.length > best.workspace.root.length)) best = { workspace, file };
+      if (file !== undefined && (!best || workspace.root.length > best.workspace.root.length))
+        best = { workspace, file };
     }
     return best;
   };
@@ -114,7 +130,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         byUri.set(uri, list);
       }
     }
-    for (const uri of published) if (!byUri.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    for (const uri of published)
+      if (!byUri.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     published.clear();
     for (const [uri, diagnostics] of byUri) {
       published.add(uri);
@@ -132,7 +149,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const folders = params.workspaceFolders?.map((folder) => URI.parse(folder.uri).fsPath) ?? (params.rootUri ? [URI.parse(params.rootUri).fsPath] : params.rootPath ? [params.rootPath] : []);
+    const folders =
+      params.workspaceFolders?.map((folder) => URI.parse(folder.uri).fsPath) ??
+      (params.rootUri ? [URI.parse(params.rootUri).fsPath] : params.rootPath ? [params.rootPath] : []);
     for (const folder of folders) {
       const workspace = new FlagWorkspace({ root: folder, host: runtime.host, logger, now });
       workspace.onDeferredChange = () => scheduleDiagnostics();
@@ -162,7 +181,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   connection.onInitialized(() => {
     if (canRegisterWatchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.flagd.json' }, { globPattern: '**/flaglens.json' }, { globPattern: '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}' }],
+        watchers: [
+          { globPattern: '**/*.flagd.json' },
+          { globPattern: '**/flaglens.json' },
+          { globPattern: '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}' },
+        ],
       });
     }
     ready = indexAll();
@@ -171,7 +194,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         runtime.watchFiles(workspace.root, (absolutePath, deleted) => {
           const uri = URI.file(absolutePath).toString();
           if (documents.get(uri)) return; // the open buffer wins over the disk
-          void ready.then(() => onDiskChange([{ uri, type: deleted ? FileChangeType.Deleted : FileChangeType.Changed }]));
+          void ready.then(() =>
+            onDiskChange([{ uri, type: deleted ? FileChangeType.Deleted : FileChangeType.Changed }]),
+          );
         });
       }
     }
@@ -184,7 +209,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     try {
       for (const workspace of workspaces) {
         await workspace.load();
-        await workspace.indexCode((done, total) => progress?.report(total === 0 ? 100 : Math.round((done / total) * 100), `${done}/${total} files`));
+        await workspace.indexCode((done, total) =>
+          progress?.report(total === 0 ? 100 : Math.round((done / total) * 100), `${done}/${total} files`),
+        );
       }
     } catch (error) {
       logger.error(`indexing failed: ${(error as Error).stack ?? String(error)}`);
@@ -194,8 +221,18 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     // Documents opened before the index was ready hold the newest text.
     for (const document of documents.all()) applyDocument(document);
     await publishDiagnostics();
-    const stats = workspaces.reduce((sum, workspace) => ({ files: sum.files + workspace.codeFiles.length, usages: sum.usages + workspace.usages().length, flags: sum.flags + workspace.registry.flags().size }), { files: 0, usages: 0, flags: 0 });
-    void connection.sendNotification(IndexReadyNotification.method, { ...stats, durationMs: Date.now() - started } satisfies IndexReadyNotification.Params);
+    const stats = workspaces.reduce(
+      (sum, workspace) => ({
+        files: sum.files + workspace.codeFiles.length,
+        usages: sum.usages + workspace.usages().length,
+        flags: sum.flags + workspace.registry.flags().size,
+      }),
+      { files: 0, usages: 0, flags: 0 },
+    );
+    void connection.sendNotification(IndexReadyNotification.method, {
+      ...stats,
+      durationMs: Date.now() - started,
+    } satisfies IndexReadyNotification.Params);
     // Git history only refines stale-flag dates: read it after the index, never before.
     for (const workspace of workspaces) {
       runtime
@@ -235,145 +272,211 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   });
 
   const onDiskChange = async (changes: { uri: string; type: FileChangeType }[]): Promise<void> => {
-      let changed = false;
-      for (const change of changes) {
-        if (documents.get(change.uri)) continue; // the open buffer wins over the disk
-        const located = locate(change.uri);
-        if (!located) continue;
-        if (located.file === 'flaglens.json') {
-          await located.workspace.load();
-          await located.workspace.indexCode();
-          changed = true;
-          continue;
-        }
-        if (change.type === FileChangeType.Deleted) changed = located.workspace.removeFile(located.file) || changed;
-        else {
-          const text = await runtime.host.readFile(located.workspace.absolute(located.file));
-          if (text !== undefined) changed = located.workspace.updateFile(located.file, text) || changed;
-        }
+    let changed = false;
+    for (const change of changes) {
+      if (documents.get(change.uri)) continue; // the open buffer wins over the disk
+      const located = locate(change.uri);
+      if (!located) continue;
+      if (located.file === 'flaglens.json') {
+        await located.workspace.load();
+        await located.workspace.indexCode();
+        changed = true;
+        continue;
       }
-      if (changed) scheduleDiagnostics();
+      if (change.type === FileChangeType.Deleted)
+        changed = located.workspace.removeFile(located.file) || changed;
+      else {
+        const text = await runtime.host.readFile(located.workspace.absolute(located.file));
+        if (text !== undefined) changed = located.workspace.updateFile(located.file, text) || changed;
+      }
+    }
+    if (changed) scheduleDiagnostics();
   };
 
   connection.onDidChangeWatchedFiles((params) => {
     void ready.then(() => onDiskChange(params.changes));
   });
 
-  connection.onHover(guard('hover', null, (params) => {
-    const located = locate(params.textDocument.uri);
-    return located ? hoverAt(located.workspace, located.file, params.position) : null;
-  }));
+  connection.onHover(
+    guard('hover', null, (params) => {
+      const located = locate(params.textDocument.uri);
+      return located ? hoverAt(located.workspace, located.file, params.position) : null;
+    }),
+  );
 
-  connection.onCodeLens(guard('codeLens', [], (params) => {
-    const located = locate(params.textDocument.uri);
-    return located ? codeLenses(located.workspace, located.file) : [];
-  }));
+  connection.onCodeLens(
+    guard('codeLens', [], (params) => {
+      const located = locate(params.textDocument.uri);
+      return located ? codeLenses(located.workspace, located.file) : [];
+    }),
+  );
 
-  connection.onCompletion(guard('completion', [], (params) => {
-    const located = locate(params.textDocument.uri);
-    const document = documents.get(params.textDocument.uri);
-    if (!located || !document) return [];
-    return completionsAt(located.workspace, located.file, params.position, document.getText());
-  }));
+  connection.onCompletion(
+    guard('completion', [], (params) => {
+      const located = locate(params.textDocument.uri);
+      const document = documents.get(params.textDocument.uri);
+      if (!located || !document) return [];
+      return completionsAt(located.workspace, located.file, params.position, document.getText());
+    }),
+  );
 
-  connection.onDefinition(guard('definition', [], (params) => {
-    const located = locate(params.textDocument.uri);
-    return located ? definitionsAt(located.workspace, located.file, params.position) : [];
-  }));
+  connection.onDefinition(
+    guard('definition', [], (params) => {
+      const located = locate(params.textDocument.uri);
+      return located ? definitionsAt(located.workspace, located.file, params.position) : [];
+    }),
+  );
 
-  connection.onReferences(guard('references', [], (params) => {
-    const located = locate(params.textDocument.uri);
-    return located ? referencesAt(located.workspace, located.file, params.position, params.context.includeDeclaration) : [];
-  }));
+  connection.onReferences(
+    guard('references', [], (params) => {
+      const located = locate(params.textDocument.uri);
+      return located
+        ? referencesAt(located.workspace, located.file, params.position, params.context.includeDeclaration)
+        : [];
+    }),
+  );
 
-  connection.onPrepareRename(guard('prepareRename', null, (params) => {
-    const located = locate(params.textDocument.uri);
-    return located ? prepareRename(located.workspace, located.file, params.position) : null;
-  }));
+  connection.onPrepareRename(
+    guard('prepareRename', null, (params) => {
+      const located = locate(params.textDocument.uri);
+      return located ? prepareRename(located.workspace, located.file, params.position) : null;
+    }),
+  );
 
-  connection.onRenameRequest(guard('rename', null, (params) => {
-    const located = locate(params.textDocument.uri);
-    if (!located) return null;
-    try {
-      return renameAt(located.workspace, located.file, params.position, params.newName);
-    } catch (error) {
-      if (error instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
-      throw error;
-    }
-  }));
-
-  connection.onCodeAction(guard('codeAction', [], (params) => {
-    const located = locate(params.textDocument.uri);
-    return located ? codeActions(located.workspace, located.file, params.range, params.context.diagnostics) : [];
-  }));
-
-  connection.onDocumentSymbol(guard('documentSymbol', [], (params) => {
-    const located = locate(params.textDocument.uri);
-    return located ? documentSymbols(located.workspace, located.file) : [];
-  }));
-
-  connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (params) => workspaces.flatMap((workspace) => workspaceSymbols(workspace, params.query))));
-
-  connection.onExecuteCommand(guard('executeCommand', null, async (params) => {
-    const args = (params.arguments?.[0] ?? {}) as Record<string, unknown>;
-    const workspace = workspaceForCommand(args);
-    if (!workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'No workspace folder is open.');
-    if (params.command === Commands.evaluate) {
-      const flag = String(args.flag ?? '');
-      const envs = typeof args.env === 'string' ? [args.env] : workspace.environments();
-      const context = (args.context ?? {}) as Record<string, unknown>;
-      const at = typeof args.at === 'string' ? new Date(args.at) : undefined;
-      return envs.map((env) => workspace.evaluate(flag, env, context, { at }));
-    }
-    if (params.command === Commands.showFlag) {
-      const flag = String(args.flag ?? '');
-      return { flag, usages: workspace.usagesOf(flag), definitions: workspace.registry.flag(flag)?.definitions.map((definition) => ({ env: definition.environment, file: definition.file, range: definition.keyRange })) ?? [] };
-    }
-    if (params.command === Commands.cleanup || params.command === Commands.cleanupAll) {
-      return applyCleanup(workspace, params.command, args);
-    }
-    let plan: RegistryChangePlan;
-    try {
-      plan = planRegistryCommand(workspace, params.command, args, now());
-    } catch (error) {
-      if (error instanceof CommandError || (error as Error).name === 'RegistryEditError') {
-        void connection.window.showErrorMessage(`Flaglens: ${(error as Error).message}`);
-        return { applied: false, reason: (error as Error).message };
+  connection.onRenameRequest(
+    guard('rename', null, (params) => {
+      const located = locate(params.textDocument.uri);
+      if (!located) return null;
+      try {
+        return renameAt(located.workspace, located.file, params.position, params.newName);
+      } catch (error) {
+        if (error instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
+        throw error;
       }
-      throw error;
-    }
-    if (plan.protectedEnvironments.length > 0 && args.confirmed !== true) {
-      const changes = plan.preview.map((entry) => `${entry.env}: ${entry.before} → ${entry.after}`).join('; ');
-      const answer = await connection.window.showWarningMessage(`${plan.description}? ${plan.protectedEnvironments.join(', ')} is protected. ${changes}`, { title: 'Apply' }, { title: 'Cancel' });
-      if (answer?.title !== 'Apply') return { applied: false, reason: 'cancelled' };
-    }
-    return applyPlan(workspace, plan);
-  }));
+    }),
+  );
 
-  connection.onRequest(FlagsRequest.method, guard('flags', [] as FlagsRequest.Result, (params: FlagsRequest.Params) => {
-    if (params?.uri) {
-      const located = locate(params.uri);
-      return located ? flagInfos(located.workspace, located.file) : [];
-    }
-    return workspaces.flatMap((workspace) => flagInfos(workspace));
-  }));
+  connection.onCodeAction(
+    guard('codeAction', [], (params) => {
+      const located = locate(params.textDocument.uri);
+      return located
+        ? codeActions(located.workspace, located.file, params.range, params.context.diagnostics)
+        : [];
+    }),
+  );
 
-  connection.onRequest(StaleFlagsRequest.method, guard('staleFlags', [] as StaleFlagsRequest.Result, () => workspaces.flatMap((workspace) => workspace.staleVerdicts())));
+  connection.onDocumentSymbol(
+    guard('documentSymbol', [], (params) => {
+      const located = locate(params.textDocument.uri);
+      return located ? documentSymbols(located.workspace, located.file) : [];
+    }),
+  );
 
-  connection.onRequest(FlagDetailsRequest.method, guard('flagDetails', null as FlagDetailsRequest.Result | null, (params: FlagDetailsRequest.Params) => {
-    const workspace = workspaceForCommand({ flag: params.flag });
-    return workspace ? flagDetails(workspace, params.flag, params.env) : null;
-  }));
+  connection.onWorkspaceSymbol(
+    guard('workspaceSymbol', [], (params) =>
+      workspaces.flatMap((workspace) => workspaceSymbols(workspace, params.query)),
+    ),
+  );
 
-  connection.onRequest(PreviewChangeRequest.method, guard('previewChange', null as PreviewChangeRequest.Result | null, (params: PreviewChangeRequest.Params) => {
-    const workspace = workspaceForCommand(params.arguments);
-    return workspace ? previewChange(workspace, params, now()) : null;
-  }));
+  connection.onExecuteCommand(
+    guard('executeCommand', null, async (params) => {
+      const args = (params.arguments?.[0] ?? {}) as Record<string, unknown>;
+      const workspace = workspaceForCommand(args);
+      if (!workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'No workspace folder is open.');
+      if (params.command === Commands.evaluate) {
+        const flag = String(args.flag ?? '');
+        const envs = typeof args.env === 'string' ? [args.env] : workspace.environments();
+        const context = (args.context ?? {}) as Record<string, unknown>;
+        const at = typeof args.at === 'string' ? new Date(args.at) : undefined;
+        return envs.map((env) => workspace.evaluate(flag, env, context, { at }));
+      }
+      if (params.command === Commands.showFlag) {
+        const flag = String(args.flag ?? '');
+        return {
+          flag,
+          usages: workspace.usagesOf(flag),
+          definitions:
+            workspace.registry
+              .flag(flag)
+              ?.definitions.map((definition) => ({
+                env: definition.environment,
+                file: definition.file,
+                range: definition.keyRange,
+              })) ?? [],
+        };
+      }
+      if (params.command === Commands.cleanup || params.command === Commands.cleanupAll) {
+        return applyCleanup(workspace, params.command, args);
+      }
+      let plan: RegistryChangePlan;
+      try {
+        plan = planRegistryCommand(workspace, params.command, args, now());
+      } catch (error) {
+        if (error instanceof CommandError || (error as Error).name === 'RegistryEditError') {
+          void connection.window.showErrorMessage(`Flaglens: ${(error as Error).message}`);
+          return { applied: false, reason: (error as Error).message };
+        }
+        throw error;
+      }
+      if (plan.protectedEnvironments.length > 0 && args.confirmed !== true) {
+        const changes = plan.preview
+          .map((entry) => `${entry.env}: ${entry.before} → ${entry.after}`)
+          .join('; ');
+        const answer = await connection.window.showWarningMessage(
+          `${plan.description}? ${plan.protectedEnvironments.join(', ')} is protected. ${changes}`,
+          { title: 'Apply' },
+          { title: 'Cancel' },
+        );
+        if (answer?.title !== 'Apply') return { applied: false, reason: 'cancelled' };
+      }
+      return applyPlan(workspace, plan);
+    }),
+  );
+
+  connection.onRequest(
+    FlagsRequest.method,
+    guard('flags', [] as FlagsRequest.Result, (params: FlagsRequest.Params) => {
+      if (params?.uri) {
+        const located = locate(params.uri);
+        return located ? flagInfos(located.workspace, located.file) : [];
+      }
+      return workspaces.flatMap((workspace) => flagInfos(workspace));
+    }),
+  );
+
+  connection.onRequest(
+    StaleFlagsRequest.method,
+    guard('staleFlags', [] as StaleFlagsRequest.Result, () =>
+      workspaces.flatMap((workspace) => workspace.staleVerdicts()),
+    ),
+  );
+
+  connection.onRequest(
+    FlagDetailsRequest.method,
+    guard('flagDetails', null as FlagDetailsRequest.Result | null, (params: FlagDetailsRequest.Params) => {
+      const workspace = workspaceForCommand({ flag: params.flag });
+      return workspace ? flagDetails(workspace, params.flag, params.env) : null;
+    }),
+  );
+
+  connection.onRequest(
+    PreviewChangeRequest.method,
+    guard(
+      'previewChange',
+      null as PreviewChangeRequest.Result | null,
+      (params: PreviewChangeRequest.Params) => {
+        const workspace = workspaceForCommand(params.arguments);
+        return workspace ? previewChange(workspace, params, now()) : null;
+      },
+    ),
+  );
 
   const workspaceForCommand = (args: Record<string, unknown>): FlagWorkspace | undefined => {
     if (typeof args.uri === 'string') return locate(args.uri)?.workspace;
     const flag = typeof args.flag === 'string' ? args.flag : undefined;
-    return workspaces.find((workspace) => flag !== undefined && workspace.registry.flag(flag)) ?? workspaces[0];
+    return (
+      workspaces.find((workspace) => flag !== undefined && workspace.registry.flag(flag)) ?? workspaces[0]
+    );
   };
 
   /** Applies registry edits through the client, refusing when a file changed since it was read. */
@@ -383,13 +486,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       const uri = URI.file(workspace.absolute(fileEdit.file)).toString();
       const open = documents.get(uri);
       if (open) {
-        if (textVersion(open.getText()) !== fileEdit.version) return refuse(`${fileEdit.file} changed while the edit was prepared; try again.`);
+        if (textVersion(open.getText()) !== fileEdit.version)
+          return refuse(`${fileEdit.file} changed while the edit was prepared; try again.`);
       } else {
         const onDisk = await runtime.host.readFile(workspace.absolute(fileEdit.file));
         if (onDisk === undefined || textVersion(onDisk) !== fileEdit.version) {
           if (onDisk !== undefined) workspace.updateFile(fileEdit.file, onDisk);
           scheduleDiagnostics();
-          return refuse(`${fileEdit.file} changed on disk since Flaglens read it; nothing was written. Try again.`);
+          return refuse(
+            `${fileEdit.file} changed on disk since Flaglens read it; nothing was written. Try again.`,
+          );
         }
       }
       documentChanges.push({
@@ -425,26 +531,56 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       if (!flag) return refuse('Which flag? Pass {"flag": "...", "value": ...}.');
       const verdict = workspace.staleVerdicts().find((candidate) => candidate.flag === flag);
       const value = 'value' in args ? (args.value as VariantValue | null) : verdict?.servedValue;
-      if (value === undefined) return refuse(`No value to keep for ${flag}: pass one, or wait until it serves one value everywhere.`);
+      if (value === undefined)
+        return refuse(
+          `No value to keep for ${flag}: pass one, or wait until it serves one value everywhere.`,
+        );
       targets = [{ flag, value }];
     }
     if (targets.length === 0) return refuse('No stale flag is ready for removal.');
     const plan = await planCleanup(workspace, targets, { removeFromRegistry: args.keepRegistry !== true });
-    const label = targets.length === 1 ? `Clean up ${targets[0].flag} (always ${JSON.stringify(targets[0].value)})` : `Clean up ${targets.length} stale flags`;
+    const label =
+      targets.length === 1
+        ? `Clean up ${targets[0].flag} (always ${JSON.stringify(targets[0].value)})`
+        : `Clean up ${targets.length} stale flags`;
     const documentChanges: WorkspaceEdit['documentChanges'] = [];
     for (const file of plan.files) {
       const uri = URI.file(workspace.absolute(file.file)).toString();
       const open = documents.get(uri);
-      if (open && textVersion(open.getText()) !== file.version) return refuse(`${file.file} changed while the cleanup was prepared; try again.`);
-      documentChanges.push({ textDocument: { uri, version: open ? open.version : null }, edits: file.edits.map((edit) => ({ ...offsetEditToRange(file.before, edit), annotationId: 'cleanup' })) });
+      if (open && textVersion(open.getText()) !== file.version)
+        return refuse(`${file.file} changed while the cleanup was prepared; try again.`);
+      documentChanges.push({
+        textDocument: { uri, version: open ? open.version : null },
+        edits: file.edits.map((edit) => ({
+          ...offsetEditToRange(file.before, edit),
+          annotationId: 'cleanup',
+        })),
+      });
     }
-    for (const file of plan.deletedFiles) documentChanges.push({ kind: 'delete', uri: URI.file(workspace.absolute(file.file)).toString(), annotationId: 'cleanup' });
-    const edit: WorkspaceEdit = { documentChanges, changeAnnotations: { cleanup: { label, needsConfirmation: true, description: 'Flaglens stale-flag cleanup' } } };
+    for (const file of plan.deletedFiles)
+      documentChanges.push({
+        kind: 'delete',
+        uri: URI.file(workspace.absolute(file.file)).toString(),
+        annotationId: 'cleanup',
+      });
+    const edit: WorkspaceEdit = {
+      documentChanges,
+      changeAnnotations: {
+        cleanup: { label, needsConfirmation: true, description: 'Flaglens stale-flag cleanup' },
+      },
+    };
     const result = await connection.workspace.applyEdit({ label, edit });
-    if (!result.applied) return { applied: false, reason: result.failureReason ?? 'The cleanup was not applied.', report: plan.report };
+    if (!result.applied)
+      return {
+        applied: false,
+        reason: result.failureReason ?? 'The cleanup was not applied.',
+        report: plan.report,
+      };
     const needsHuman = plan.report.filter((entry) => entry.needsHuman);
     if (needsHuman.length > 0) {
-      void connection.window.showWarningMessage(`Flaglens: ${label} done; ${needsHuman.length} place(s) need a look: ${needsHuman.map((entry) => `${entry.file}:${entry.line} ${entry.message}`).join('; ')}`);
+      void connection.window.showWarningMessage(
+        `Flaglens: ${label} done; ${needsHuman.length} place(s) need a look: ${needsHuman.map((entry) => `${entry.file}:${entry.line} ${entry.message}`).join('; ')}`,
+      );
     }
     return {
       applied: true,

@@ -14,7 +14,11 @@ export const nodeHost: WorkspaceHost = {
   async readDirectory(path: string): Promise<DirectoryEntry[]> {
     try {
       const entries = await fs.readdir(path, { withFileTypes: true });
-      return entries.map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory(), isFile: entry.isFile() }));
+      return entries.map((entry) => ({
+        name: entry.name,
+        isDirectory: entry.isDirectory(),
+        isFile: entry.isFile(),
+      }));
     } catch {
       return [];
     }

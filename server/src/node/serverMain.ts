@@ -6,8 +6,16 @@ import { watchFiles } from './watchFiles';
 
 // The only file that knows the server runs on Node: `node dist/server.js --stdio` (or --node-ipc).
 const connection = createConnection(ProposedFeatures.all);
-startServer(connection, { host: nodeHost, watchFiles, readFlagHistory: (root, files) => readFlagHistory(root, files) });
+startServer(connection, {
+  host: nodeHost,
+  watchFiles,
+  readFlagHistory: (root, files) => readFlagHistory(root, files),
+});
 connection.listen();
 
-process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? String(error)}`));
-process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
+process.on('uncaughtException', (error) =>
+  connection.console.error(`uncaught: ${error.stack ?? String(error)}`),
+);
+process.on('unhandledRejection', (reason) =>
+  connection.console.error(`unhandled rejection: ${String(reason)}`),
+);

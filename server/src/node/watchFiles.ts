@@ -9,7 +9,10 @@ const SKIPPED = /(^|\/)(node_modules|\.git)(\/|$)/;
  * Recursive watch of a workspace folder (Node >= 20 on Linux, macOS, Windows) for clients that
  * cannot register file watchers. Events are coalesced per file within one tick.
  */
-export function watchFiles(root: string, onChange: (absolutePath: string, deleted: boolean) => void): { dispose(): void } {
+export function watchFiles(
+  root: string,
+  onChange: (absolutePath: string, deleted: boolean) => void,
+): { dispose(): void } {
   const pending = new Set<string>();
   let scheduled = false;
   const flush = () => {

@@ -14,10 +14,15 @@ export async function runCheck(
   if (format === 'json') io.out(JSON.stringify(rows, null, 2));
   else if (format === 'sarif') io.out(JSON.stringify(toSarif(rows, version), null, 2));
   else {
-    for (const row of rows) io.out(`${row.file}:${row.line}:${row.column}: ${row.severity} ${row.code}: ${row.message}`);
+    for (const row of rows)
+      io.out(`${row.file}:${row.line}:${row.column}: ${row.severity} ${row.code}: ${row.message}`);
     const errors = rows.filter((row) => row.severity === 'error').length;
     const warnings = rows.filter((row) => row.severity === 'warning').length;
-    io.out(rows.length === 0 ? 'No problems found.' : `${errors} error(s), ${warnings} warning(s), ${rows.length - errors - warnings} note(s).`);
+    io.out(
+      rows.length === 0
+        ? 'No problems found.'
+        : `${errors} error(s), ${warnings} warning(s), ${rows.length - errors - warnings} note(s).`,
+    );
   }
   return rows.some((row) => row.severity === 'error') ? 1 : 0;
 }

@@ -17,9 +17,16 @@ export interface RegistryEditRequest {
  * Applies one structured edit to one environment file: refuses on protected environments
  * without --yes, and never writes over a file that changed since it was read.
  */
-export async function runRegistryEdit(workspace: FlagWorkspace, request: RegistryEditRequest, io: CommandIo): Promise<number> {
+export async function runRegistryEdit(
+  workspace: FlagWorkspace,
+  request: RegistryEditRequest,
+  io: CommandIo,
+): Promise<number> {
   const file = workspace.registry.fileOfEnvironment(request.env);
-  if (!file) throw new UsageError(`unknown environment "${request.env}"; known: ${workspace.environments().join(', ')}`);
+  if (!file)
+    throw new UsageError(
+      `unknown environment "${request.env}"; known: ${workspace.environments().join(', ')}`,
+    );
   const current = workspace.registry.currentFile(file.file);
   const text = workspace.registry.currentText(file.file);
   if (!current || current.unusable || text === undefined) {
@@ -31,7 +38,9 @@ export async function runRegistryEdit(workspace: FlagWorkspace, request: Registr
     return 1;
   }
   if (workspace.isProtected(request.env) && !request.yes) {
-    io.err(`flaglens: ${request.env} is a protected environment; re-run with --yes to ${request.description}`);
+    io.err(
+      `flaglens: ${request.env} is a protected environment; re-run with --yes to ${request.description}`,
+    );
     return 1;
   }
   let edits: OffsetEdit[];
@@ -42,7 +51,10 @@ export async function runRegistryEdit(workspace: FlagWorkspace, request: Registr
     return 1;
   }
   await applyFileEdit({ file: workspace.absolute(file.file), expectedVersion: current.version, edits });
-  if (request.format === 'json') io.out(JSON.stringify({ flag: request.flag, env: request.env, file: file.file, changed: edits.length > 0 }));
+  if (request.format === 'json')
+    io.out(
+      JSON.stringify({ flag: request.flag, env: request.env, file: file.file, changed: edits.length > 0 }),
+    );
   else io.out(edits.length > 0 ? `${file.file}: ${request.description}` : `${file.file}: nothing to change`);
   return 0;
 }

@@ -2,7 +2,13 @@ import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
 import { renderRules } from '../../core/rules/renderRules';
 import { type CommandIo, type OutputFormat, UsageError } from '../cliContext';
 
-export function runExplain(workspace: FlagWorkspace, flag: string, env: string | undefined, format: OutputFormat, io: CommandIo): number {
+export function runExplain(
+  workspace: FlagWorkspace,
+  flag: string,
+  env: string | undefined,
+  format: OutputFormat,
+  io: CommandIo,
+): number {
   const summary = workspace.registry.flag(flag);
   if (!summary) {
     io.err(`flaglens: flag "${flag}" is not in the registry`);
@@ -14,7 +20,8 @@ export function runExplain(workspace: FlagWorkspace, flag: string, env: string |
   }
   const explained = environments.map((environment) => {
     const definition = summary.definitions.find((candidate) => candidate.environment === environment);
-    if (!definition) return { env: environment, defined: false, rules: [] as { kind: string; text: string }[] };
+    if (!definition)
+      return { env: environment, defined: false, rules: [] as { kind: string; text: string }[] };
     const file = workspace.registry.fileOfEnvironment(environment);
     const rules = renderRules({
       flagKey: flag,
@@ -28,11 +35,27 @@ export function runExplain(workspace: FlagWorkspace, flag: string, env: string |
     return { env: environment, defined: true, rules };
   });
   if (format === 'json') {
-    io.out(JSON.stringify({ flag, description: summary.lifecycle.description ?? null, owner: summary.lifecycle.owner ?? null, type: summary.lifecycle.type ?? null, environments: explained }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          flag,
+          description: summary.lifecycle.description ?? null,
+          owner: summary.lifecycle.owner ?? null,
+          type: summary.lifecycle.type ?? null,
+          environments: explained,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
-  const facts = [summary.lifecycle.type, summary.lifecycle.owner && `owner ${summary.lifecycle.owner}`].filter(Boolean).join(', ');
-  io.out(`${flag}${facts ? ` (${facts})` : ''}${summary.lifecycle.description ? `: ${summary.lifecycle.description}` : ''}`);
+  const facts = [summary.lifecycle.type, summary.lifecycle.owner && `owner ${summary.lifecycle.owner}`]
+    .filter(Boolean)
+    .join(', ');
+  io.out(
+    `${flag}${facts ? ` (${facts})` : ''}${summary.lifecycle.description ? `: ${summary.lifecycle.description}` : ''}`,
+  );
   for (const entry of explained) {
     io.out('');
     io.out(`${entry.env}:`);

@@ -47,10 +47,14 @@ export function runScan(workspace: FlagWorkspace, format: OutputFormat, io: Comm
   for (const row of rows) {
     const where = `${row.file}:${row.line}:${row.column}`.padEnd(width);
     const flag = row.flag === null ? `(dynamic: ${row.keyText})` : row.flag;
-    io.out(`${where}  ${flag}  ${row.api} [${row.resolution}]${row.flag !== null && !row.known ? '  not in registry' : ''}`);
+    io.out(
+      `${where}  ${flag}  ${row.api} [${row.resolution}]${row.flag !== null && !row.known ? '  not in registry' : ''}`,
+    );
   }
   const flags = new Set(rows.filter((row) => row.flag !== null).map((row) => row.flag));
   const dynamic = rows.filter((row) => row.flag === null).length;
-  io.out(`${rows.length} usage(s) of ${flags.size} flag(s) in ${new Set(rows.map((row) => row.file)).size} file(s); ${dynamic} dynamic.`);
+  io.out(
+    `${rows.length} usage(s) of ${flags.size} flag(s) in ${new Set(rows.map((row) => row.file)).size} file(s); ${dynamic} dynamic.`,
+  );
   return 0;
 }

@@ -31,7 +31,8 @@ export const camelCase = camelCaseFlagKey;
 
 /** The value a kill switch serves when killed: its "off" variant, or false for a boolean flag. */
 function killedValue(summary: FlagSummary): VariantValue | undefined {
-  for (const definition of summary.definitions) if ('off' in definition.variants) return definition.variants.off;
+  for (const definition of summary.definitions)
+    if ('off' in definition.variants) return definition.variants.off;
   return summary.variantType === 'boolean' ? false : undefined;
 }
 
@@ -49,14 +50,23 @@ export function codeFindings(
   const environments = registry.environments();
   const hasRegistry = environments.length > 0;
   for (const usage of usages) {
-    const at = (severity: Finding['severity'], code: string, message: string, data?: Finding['data']): void => {
+    const at = (
+      severity: Finding['severity'],
+      code: string,
+      message: string,
+      data?: Finding['data'],
+    ): void => {
       const finding: Finding = { file: usage.file, range: usage.keyRange, severity, code, message };
       if (usage.flag !== null) finding.flag = usage.flag;
       if (data) finding.data = data;
       findings.push(finding);
     };
     if (usage.flag === null) {
-      at('information', CodeFinding.dynamicKey, `Dynamic flag key ${usage.keyText}: Flaglens cannot tell which flag this reads.`);
+      at(
+        'information',
+        CodeFinding.dynamicKey,
+        `Dynamic flag key ${usage.keyText}: Flaglens cannot tell which flag this reads.`,
+      );
       continue;
     }
     if (!hasRegistry) continue;
@@ -73,12 +83,27 @@ export function codeFindings(
     }
     const flagType = summary.variantType;
     if (flagType && usage.expectedType !== 'any' && usage.expectedType !== flagType) {
-      at('error', CodeFinding.typeMismatch, `Flag "${summary.key}" has ${flagType} variants, but \`${usage.api}\` reads a ${usage.expectedType}.`, { flagType, expectedType: usage.expectedType });
+      at(
+        'error',
+        CodeFinding.typeMismatch,
+        `Flag "${summary.key}" has ${flagType} variants, but \`${usage.api}\` reads a ${usage.expectedType}.`,
+        { flagType, expectedType: usage.expectedType },
+      );
     }
-    if (usage.defaultLiteral !== undefined && usage.defaultLiteral !== null && flagType && flagType !== 'object' && typeof usage.defaultLiteral === flagType) {
+    if (
+      usage.defaultLiteral !== undefined &&
+      usage.defaultLiteral !== null &&
+      flagType &&
+      flagType !== 'object' &&
+      typeof usage.defaultLiteral === flagType
+    ) {
       const values = summary.definitions.flatMap((definition) => Object.values(definition.variants));
       if (!values.some((value) => sameValue(value, usage.defaultLiteral))) {
-        at('warning', CodeFinding.defaultNotAVariant, `Default ${JSON.stringify(usage.defaultLiteral)} is not a value of any variant of "${summary.key}" (${[...new Set(values.map((value) => JSON.stringify(value)))].join(', ')}).`);
+        at(
+          'warning',
+          CodeFinding.defaultNotAVariant,
+          `Default ${JSON.stringify(usage.defaultLiteral)} is not a value of any variant of "${summary.key}" (${[...new Set(values.map((value) => JSON.stringify(value)))].join(', ')}).`,
+        );
       }
     }
     if (summary.lifecycle.type === 'kill-switch' && usage.defaultLiteral !== undefined) {
@@ -97,11 +122,20 @@ export function codeFindings(
     const present = new Set(summary.definitions.map((definition) => definition.environment));
     const missing = environments.filter((environment) => !present.has(environment));
     if (missing.length > 0) {
-      at('warning', CodeFinding.missingInEnvironment, `Flag "${summary.key}" is missing in ${missing.join(', ')}: this code gets its default there.`, { missing });
+      at(
+        'warning',
+        CodeFinding.missingInEnvironment,
+        `Flag "${summary.key}" is missing in ${missing.join(', ')}: this code gets its default there.`,
+        { missing },
+      );
     }
     const expires = summary.lifecycle.expiresAt;
     if (expires && Date.parse(expires) < options.now.getTime()) {
-      at('warning', CodeFinding.expired, `Flag "${summary.key}" expired on ${expires.slice(0, 10)}: remove it from the code.`);
+      at(
+        'warning',
+        CodeFinding.expired,
+        `Flag "${summary.key}" expired on ${expires.slice(0, 10)}: remove it from the code.`,
+      );
     }
   }
   return findings;

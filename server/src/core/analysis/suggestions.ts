@@ -6,7 +6,11 @@ export function editDistance(a: string, b: string): number {
     previous[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous[j] = Math.min(
+        previous[j] + 1,
+        previous[j - 1] + 1,
+        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -21,9 +25,13 @@ export function closestKeys(key: string, known: Iterable<string>, limit = 3): st
   const scored: { key: string; score: number }[] = [];
   for (const candidate of known) {
     if (candidate === key) continue;
-    const distance = normalise(candidate) === target ? 0 : editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const distance =
+      normalise(candidate) === target ? 0 : editDistance(key.toLowerCase(), candidate.toLowerCase());
     const allowed = Math.max(1, Math.floor(Math.max(key.length, candidate.length) / 4));
     if (distance <= allowed) scored.push({ key: candidate, score: distance });
   }
-  return scored.sort((a, b) => a.score - b.score || a.key.localeCompare(b.key)).slice(0, limit).map((entry) => entry.key);
+  return scored
+    .sort((a, b) => a.score - b.score || a.key.localeCompare(b.key))
+    .slice(0, limit)
+    .map((entry) => entry.key);
 }

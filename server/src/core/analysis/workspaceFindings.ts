@@ -11,15 +11,35 @@ function staleFindings(workspace: FlagWorkspace): Finding[] {
   for (const verdict of workspace.staleVerdicts()) {
     const reasons = verdict.reasons.filter((reason) => reason !== 'unused' && reason !== 'used-but-gone');
     if (reasons.length === 0) continue;
-    const data: Finding['data'] = { reasons, readyForRemoval: verdict.readyForRemoval, blockers: verdict.blockers };
+    const data: Finding['data'] = {
+      reasons,
+      readyForRemoval: verdict.readyForRemoval,
+      blockers: verdict.blockers,
+    };
     if (verdict.servedValue !== undefined) data.servedValue = verdict.servedValue;
     const message = `Stale flag: ${verdict.message}${verdict.readyForRemoval ? '' : ` Not ready for removal: ${verdict.blockers.join('; ')}.`}`;
     for (const usage of workspace.usages()) {
       if (usage.flag === null || flagOfUsage(workspace.registry, usage)?.key !== verdict.flag) continue;
-      findings.push({ file: usage.file, range: usage.keyRange, severity: 'information', code: CodeFinding.staleFlag, message, flag: verdict.flag, data });
+      findings.push({
+        file: usage.file,
+        range: usage.keyRange,
+        severity: 'information',
+        code: CodeFinding.staleFlag,
+        message,
+        flag: verdict.flag,
+        data,
+      });
     }
     for (const definition of workspace.registry.flag(verdict.flag)?.definitions ?? []) {
-      findings.push({ file: definition.file, range: definition.keyRange, severity: 'information', code: 'registry/stale-flag', message, flag: verdict.flag, data });
+      findings.push({
+        file: definition.file,
+        range: definition.keyRange,
+        severity: 'information',
+        code: 'registry/stale-flag',
+        message,
+        flag: verdict.flag,
+        data,
+      });
     }
   }
   return findings;
@@ -31,15 +51,13 @@ export async function workspaceFindings(workspace: FlagWorkspace): Promise<Findi
   const findings = [
     ...workspace.registryFindings(),
     ...codeFindings(usages, workspace.registry, { now: workspace.now() }),
-    ...workspace.tooLarge.map(
-      ({ file, size }): Finding => ({
-        file,
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: 'information',
-        code: 'code/file-too-large',
-        message: `Not indexed: ${Math.round(size / 1024)} KB is over the ${Math.round(workspace.config.maxFileBytes / 1024)} KB limit (maxFileBytes in flaglens.json).`,
-      }),
-    ),
+    ...workspace.tooLarge.map(({ file, size }): Finding => ({
+      file,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'information',
+      code: 'code/file-too-large',
+      message: `Not indexed: ${Math.round(size / 1024)} KB is over the ${Math.round(workspace.config.maxFileBytes / 1024)} KB limit (maxFileBytes in flaglens.json).`,
+    })),
   ];
   if (workspace.codeFiles.length > 0) findings.push(...unusedFlagFindings(usages, workspace.registry));
   findings.push(...staleFindings(workspace));

@@ -1,5 +1,11 @@
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
-import { DEFAULT_CONFIG, SDK_PRESETS, type FlaglensConfig, type SdkPreset, type WrapperConfig } from '../../../../shared/src/config';
+import {
+  DEFAULT_CONFIG,
+  SDK_PRESETS,
+  type FlaglensConfig,
+  type SdkPreset,
+  type WrapperConfig,
+} from '../../../../shared/src/config';
 import type { Finding } from '../../../../shared/src/registryModel';
 import { LineIndex } from '../text';
 
@@ -15,7 +21,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function stringList(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined;
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? (value as string[])
+    : undefined;
 }
 
 /**
@@ -28,11 +36,22 @@ export function loadConfig(text: string | undefined): LoadedConfig {
   if (text === undefined) return { config, findings };
   const lines = new LineIndex(text);
   const problem = (message: string, offset = 0, length = 1): void => {
-    findings.push({ file: CONFIG_FILE, range: lines.rangeOf(offset, offset + length), severity: 'error', code: 'config/invalid', message });
+    findings.push({
+      file: CONFIG_FILE,
+      range: lines.rangeOf(offset, offset + length),
+      severity: 'error',
+      code: 'config/invalid',
+      message,
+    });
   };
   const errors: ParseError[] = [];
   const raw: unknown = parse(text, errors, { allowTrailingComma: true });
-  for (const error of errors) problem(`Invalid JSON in flaglens.json: ${printParseErrorCode(error.error)}.`, error.offset, error.length);
+  for (const error of errors)
+    problem(
+      `Invalid JSON in flaglens.json: ${printParseErrorCode(error.error)}.`,
+      error.offset,
+      error.length,
+    );
   if (errors.length > 0) return { config, findings };
   if (!isObject(raw)) {
     problem('flaglens.json must be a JSON object.');
@@ -53,15 +72,27 @@ export function loadConfig(text: string | undefined): LoadedConfig {
       for (const [name, value] of Object.entries(raw.environments)) {
         config.environments[name] = isObject(value) ? { protected: value.protected === true } : {};
       }
-    } else problem('"environments" must map environment names to settings such as {"protected": true}.', where('environments'), 14);
+    } else
+      problem(
+        '"environments" must map environment names to settings such as {"protected": true}.',
+        where('environments'),
+        14,
+      );
   }
   if (raw.sdks !== undefined) {
     const list = stringList(raw.sdks);
     const unknown = list?.filter((name) => !(SDK_PRESETS as readonly string[]).includes(name)) ?? [];
     if (!list) problem(`"sdks" must be a list of SDK presets (${SDK_PRESETS.join(', ')}).`, where('sdks'), 6);
     else {
-      if (unknown.length) problem(`Unknown SDK preset(s) ${unknown.join(', ')}; known: ${SDK_PRESETS.join(', ')}.`, where('sdks'), 6);
-      config.sdks = list.filter((name): name is SdkPreset => (SDK_PRESETS as readonly string[]).includes(name));
+      if (unknown.length)
+        problem(
+          `Unknown SDK preset(s) ${unknown.join(', ')}; known: ${SDK_PRESETS.join(', ')}.`,
+          where('sdks'),
+          6,
+        );
+      config.sdks = list.filter((name): name is SdkPreset =>
+        (SDK_PRESETS as readonly string[]).includes(name),
+      );
     }
   }
   if (raw.wrappers !== undefined) {
@@ -69,13 +100,20 @@ export function loadConfig(text: string | undefined): LoadedConfig {
       config.wrappers = [];
       for (const item of raw.wrappers) {
         if (isObject(item) && typeof item.function === 'string' && item.function !== '') {
-          const wrapper: WrapperConfig = { function: item.function, keyArg: typeof item.keyArg === 'number' ? item.keyArg : 0 };
+          const wrapper: WrapperConfig = {
+            function: item.function,
+            keyArg: typeof item.keyArg === 'number' ? item.keyArg : 0,
+          };
           if (typeof item.defaultArg === 'number') wrapper.defaultArg = item.defaultArg;
-          if (typeof item.returns === 'string' && ['boolean', 'string', 'number', 'object', 'any'].includes(item.returns)) {
+          if (
+            typeof item.returns === 'string' &&
+            ['boolean', 'string', 'number', 'object', 'any'].includes(item.returns)
+          ) {
             wrapper.returns = item.returns as WrapperConfig['returns'];
           }
           config.wrappers.push(wrapper);
-        } else problem('Each wrapper needs {"function": "<name>", "keyArg": <index>}.', where('wrappers'), 10);
+        } else
+          problem('Each wrapper needs {"function": "<name>", "keyArg": <index>}.', where('wrappers'), 10);
       }
     } else problem('"wrappers" must be a list.', where('wrappers'), 10);
   }
@@ -87,7 +125,8 @@ export function loadConfig(text: string | undefined): LoadedConfig {
           if (days === null || typeof days === 'number') config.stale.lifetimeDays[type] = days;
         }
       }
-      if (typeof stale.fullyRolledOutDays === 'number') config.stale.fullyRolledOutDays = stale.fullyRolledOutDays;
+      if (typeof stale.fullyRolledOutDays === 'number')
+        config.stale.fullyRolledOutDays = stale.fullyRolledOutDays;
       if (typeof stale.disabledDays === 'number') config.stale.disabledDays = stale.disabledDays;
     } else problem('"stale" must be an object.', where('stale'), 7);
   }

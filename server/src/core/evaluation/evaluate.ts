@@ -67,7 +67,11 @@ export class EnvironmentEngine {
         case 'number':
           return this.core.resolveNumberEvaluation(flag, defaultValue as number, evalContext);
         case 'object':
-          return this.core.resolveObjectEvaluation(flag, defaultValue as Record<string, JsonValue>, evalContext);
+          return this.core.resolveObjectEvaluation(
+            flag,
+            defaultValue as Record<string, JsonValue>,
+            evalContext,
+          );
         default:
           return this.core.resolveStringEvaluation(flag, defaultValue as string, evalContext);
       }

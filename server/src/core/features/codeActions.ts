@@ -9,13 +9,20 @@ import { uriOf } from './navigation';
  * Quick fixes for the diagnostics in range: create an unknown flag, fix a typo'd key,
  * add a flag to the environments that miss it.
  */
-export function codeActions(workspace: FlagWorkspace, file: string, range: Range, diagnostics: Diagnostic[]): CodeAction[] {
+export function codeActions(
+  workspace: FlagWorkspace,
+  file: string,
+  range: Range,
+  diagnostics: Diagnostic[],
+): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     const data = (diagnostic.data ?? {}) as { flag?: string; suggestions?: string[]; missing?: string[] };
     if (diagnostic.source !== 'flaglens' || !data.flag) continue;
     if (diagnostic.code === CodeFinding.unknownFlag) {
-      const usage = workspace.usagesInFile(file).find((candidate) => rangeContains(candidate.keyRange, diagnostic.range.start));
+      const usage = workspace
+        .usagesInFile(file)
+        .find((candidate) => rangeContains(candidate.keyRange, diagnostic.range.start));
       for (const suggestion of data.suggestions ?? []) {
         if (!usage?.keyIsLiteral) break;
         const quote = /^['"`]/.test(usage.keyText) ? usage.keyText[0] : '';
@@ -24,14 +31,22 @@ export function codeActions(workspace: FlagWorkspace, file: string, range: Range
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: actions.length === 0,
-          edit: { changes: { [uriOf(workspace, file)]: [{ range: usage.keyRange, newText: `${quote}${suggestion}${quote}` }] } },
+          edit: {
+            changes: {
+              [uriOf(workspace, file)]: [{ range: usage.keyRange, newText: `${quote}${suggestion}${quote}` }],
+            },
+          },
         });
       }
       actions.push({
         title: `Create flag "${data.flag}" in the registry`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        command: { title: 'Create flag', command: Commands.createFlag, arguments: [{ flag: data.flag, type: usage?.expectedType ?? 'boolean' }] },
+        command: {
+          title: 'Create flag',
+          command: Commands.createFlag,
+          arguments: [{ flag: data.flag, type: usage?.expectedType ?? 'boolean' }],
+        },
       });
     } else if (diagnostic.code === CodeFinding.staleFlag || diagnostic.code === 'registry/stale-flag') {
       const stale = diagnostic.data as { flag: string; servedValue?: unknown; readyForRemoval?: boolean };
@@ -41,15 +56,26 @@ export function codeActions(workspace: FlagWorkspace, file: string, range: Range
         kind: CodeActionKind.RefactorRewrite,
         diagnostics: [diagnostic],
         isPreferred: stale.readyForRemoval === true,
-        command: { title: 'Clean up stale flag', command: Commands.cleanup, arguments: [{ flag: data.flag, value: stale.servedValue }] },
+        command: {
+          title: 'Clean up stale flag',
+          command: Commands.cleanup,
+          arguments: [{ flag: data.flag, value: stale.servedValue }],
+        },
       });
-    } else if (diagnostic.code === CodeFinding.missingInEnvironment || diagnostic.code === 'registry/missing-in-environment') {
+    } else if (
+      diagnostic.code === CodeFinding.missingInEnvironment ||
+      diagnostic.code === 'registry/missing-in-environment'
+    ) {
       for (const env of data.missing ?? []) {
         actions.push({
           title: `Add "${data.flag}" to ${env}`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          command: { title: `Add to ${env}`, command: Commands.addToEnvironment, arguments: [{ flag: data.flag, env }] },
+          command: {
+            title: `Add to ${env}`,
+            command: Commands.addToEnvironment,
+            arguments: [{ flag: data.flag, env }],
+          },
         });
       }
     }

@@ -31,17 +31,42 @@ export function codeLenses(workspace: FlagWorkspace, file: string): CodeLens[] {
       seenLines.add(line);
       const range = { start: usage.range.start, end: usage.range.start };
       if (!summary) {
-        lenses.push({ range, command: { title: `${usage.flag}: not in registry`, command: Commands.createFlag, arguments: [{ flag: usage.flag, type: usage.expectedType }] } });
+        lenses.push({
+          range,
+          command: {
+            title: `${usage.flag}: not in registry`,
+            command: Commands.createFlag,
+            arguments: [{ flag: usage.flag, type: usage.expectedType }],
+          },
+        });
         continue;
       }
       for (const environment of workspace.environments()) {
         const definition = summary.definitions.find((candidate) => candidate.environment === environment);
         if (!definition) {
-          lenses.push({ range, command: { title: `${environment}: missing`, command: Commands.addToEnvironment, arguments: [{ flag: summary.key, env: environment }] } });
+          lenses.push({
+            range,
+            command: {
+              title: `${environment}: missing`,
+              command: Commands.addToEnvironment,
+              arguments: [{ flag: summary.key, env: environment }],
+            },
+          });
           continue;
         }
-        const args: ToggleArguments = { flag: summary.key, env: environment, enabled: definition.state === 'DISABLED' };
-        lenses.push({ range, command: { title: `${environment}: ${servingSummary(definition)}`, command: Commands.toggle, arguments: [args] } });
+        const args: ToggleArguments = {
+          flag: summary.key,
+          env: environment,
+          enabled: definition.state === 'DISABLED',
+        };
+        lenses.push({
+          range,
+          command: {
+            title: `${environment}: ${servingSummary(definition)}`,
+            command: Commands.toggle,
+            arguments: [args],
+          },
+        });
       }
     }
   } else if (kind === 'registry') {
@@ -52,7 +77,8 @@ export function codeLenses(workspace: FlagWorkspace, file: string): CodeLens[] {
       lenses.push({
         range,
         command: {
-          title: usages.length === 0 ? 'no usages' : `${usages.length} usage${usages.length === 1 ? '' : 's'}`,
+          title:
+            usages.length === 0 ? 'no usages' : `${usages.length} usage${usages.length === 1 ? '' : 's'}`,
           command: Commands.showFlag,
           arguments: [{ flag: definition.key }],
         },

@@ -14,17 +14,26 @@ export interface FlagAtPosition {
   known: boolean;
 }
 
-export function flagAtPosition(workspace: FlagWorkspace, file: string, position: Position): FlagAtPosition | undefined {
+export function flagAtPosition(
+  workspace: FlagWorkspace,
+  file: string,
+  position: Position,
+): FlagAtPosition | undefined {
   const kind = workspace.kindOf(file);
   if (kind === 'registry') {
     const parsed = workspace.registry.currentFile(file) ?? undefined;
     for (const definition of parsed?.flags.values() ?? []) {
-      if (rangeContains(definition.keyRange, position)) return { flag: definition.key, definition, known: true };
+      if (rangeContains(definition.keyRange, position))
+        return { flag: definition.key, definition, known: true };
     }
     return undefined;
   }
   if (kind !== 'code') return undefined;
-  const usage = workspace.usagesInFile(file).find((candidate) => rangeContains(candidate.keyRange, position) || rangeContains(candidate.range, position));
+  const usage = workspace
+    .usagesInFile(file)
+    .find(
+      (candidate) => rangeContains(candidate.keyRange, position) || rangeContains(candidate.range, position),
+    );
   if (!usage || usage.flag === null) return undefined;
   const summary = flagOfUsage(workspace.registry, usage);
   return { flag: summary?.key ?? usage.flag, usage, known: summary !== undefined };

@@ -1,4 +1,9 @@
-import type { FlagDetailsRequest, FlagEnvironmentInfo, FlagInfo, PreviewChangeRequest } from '../../../../shared/src/protocol';
+import type {
+  FlagDetailsRequest,
+  FlagEnvironmentInfo,
+  FlagInfo,
+  PreviewChangeRequest,
+} from '../../../../shared/src/protocol';
 import type { FlagSummary } from '../../../../shared/src/registryModel';
 import { flagOfUsage } from '../analysis/codeFindings';
 import { parseLadder } from '../edits/ladder';
@@ -27,13 +32,24 @@ export function flagInfo(workspace: FlagWorkspace, summary: FlagSummary): FlagIn
       state: definition.state,
       defaultVariant: definition.defaultVariant,
       serving: servingSummary(definition),
-      rules: renderRules({ flagKey: summary.key, state: definition.state, defaultVariant: definition.defaultVariant, variants: definition.variants, targeting, evaluators, requires: definition.lifecycle.requires }).map((line) => line.text),
+      rules: renderRules({
+        flagKey: summary.key,
+        state: definition.state,
+        defaultVariant: definition.defaultVariant,
+        variants: definition.variants,
+        targeting,
+        evaluators,
+        requires: definition.lifecycle.requires,
+      }).map((line) => line.text),
     };
     if (rollout) info.rollout = rollout;
     return info;
   });
   const present = new Set(environments.map((environment) => environment.env));
-  const variants = Object.assign({}, ...summary.definitions.map((definition) => definition.variants)) as FlagInfo['variants'];
+  const variants = Object.assign(
+    {},
+    ...summary.definitions.map((definition) => definition.variants),
+  ) as FlagInfo['variants'];
   const info: FlagInfo = {
     key: summary.key,
     variantType: summary.variantType ?? null,
@@ -54,13 +70,19 @@ export function flagInfo(workspace: FlagWorkspace, summary: FlagSummary): FlagIn
 export function flagInfos(workspace: FlagWorkspace, file?: string): FlagInfo[] {
   let summaries = [...workspace.registry.flags().values()];
   if (file !== undefined) {
-    const used = new Set(workspace.usagesInFile(file).map((usage) => flagOfUsage(workspace.registry, usage)?.key));
+    const used = new Set(
+      workspace.usagesInFile(file).map((usage) => flagOfUsage(workspace.registry, usage)?.key),
+    );
     summaries = summaries.filter((summary) => used.has(summary.key));
   }
   return summaries.sort((a, b) => a.key.localeCompare(b.key)).map((summary) => flagInfo(workspace, summary));
 }
 
-export function flagDetails(workspace: FlagWorkspace, flag: string, env: string): FlagDetailsRequest.Result | null {
+export function flagDetails(
+  workspace: FlagWorkspace,
+  flag: string,
+  env: string,
+): FlagDetailsRequest.Result | null {
   const summary = workspace.registry.flag(flag);
   const definition = workspace.registry.definition(flag, env);
   if (!summary || !definition) return null;
@@ -79,12 +101,22 @@ export function flagDetails(workspace: FlagWorkspace, flag: string, env: string)
  * What a command would change, and what each sample context would get before and after,
  * evaluated by flagd on the edited text. Nothing is written.
  */
-export function previewChange(workspace: FlagWorkspace, params: PreviewChangeRequest.Params, today: Date): PreviewChangeRequest.Result {
+export function previewChange(
+  workspace: FlagWorkspace,
+  params: PreviewChangeRequest.Params,
+  today: Date,
+): PreviewChangeRequest.Result {
   let plan;
   try {
     plan = planRegistryCommand(workspace, params.command, params.arguments, today);
   } catch (error) {
-    return { description: '', protectedEnvironments: [], preview: [], evaluations: [], error: (error as Error).message };
+    return {
+      description: '',
+      protectedEnvironments: [],
+      preview: [],
+      evaluations: [],
+      error: (error as Error).message,
+    };
   }
   const flag = String(params.arguments.flag);
   const contexts = { ...workspace.config.contexts, ...(params.contexts ?? {}) };
@@ -102,10 +134,17 @@ export function previewChange(workspace: FlagWorkspace, params: PreviewChangeReq
       evaluations.push({ context: name, env, before: describe(beforeResult), after: describe(afterResult) });
     }
   }
-  return { description: plan.description, protectedEnvironments: plan.protectedEnvironments, preview: plan.preview, evaluations };
+  return {
+    description: plan.description,
+    protectedEnvironments: plan.protectedEnvironments,
+    preview: plan.preview,
+    evaluations,
+  };
 }
 
-function describe(result: { variant: string | null; value: unknown; reason: string } | undefined): string | null {
+function describe(
+  result: { variant: string | null; value: unknown; reason: string } | undefined,
+): string | null {
   if (!result || result.reason === 'ERROR') return null;
   if (result.reason === 'DISABLED') return `code default (disabled)`;
   return result.variant ?? JSON.stringify(result.value);

@@ -27,26 +27,43 @@ export function hoverAt(workspace: FlagWorkspace, file: string, position: Positi
 /** The full description of a flag: facts, serving per environment, rules, previews, usages. */
 export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): string {
   const { lifecycle } = summary;
-  const facts = [summary.variantType, lifecycle.type, lifecycle.owner && `owner ${lifecycle.owner}`, lifecycle.createdAt && `created ${lifecycle.createdAt.slice(0, 10)}`, lifecycle.expiresAt && `expires ${lifecycle.expiresAt.slice(0, 10)}`]
+  const facts = [
+    summary.variantType,
+    lifecycle.type,
+    lifecycle.owner && `owner ${lifecycle.owner}`,
+    lifecycle.createdAt && `created ${lifecycle.createdAt.slice(0, 10)}`,
+    lifecycle.expiresAt && `expires ${lifecycle.expiresAt.slice(0, 10)}`,
+  ]
     .filter(Boolean)
     .join(' · ');
   const lines: string[] = [`**${summary.key}**${facts ? ` · ${facts}` : ''}`];
   if (lifecycle.description) lines.push('', lifecycle.description);
-  if (lifecycle.requires?.length) lines.push('', `Requires ${lifecycle.requires.map((text) => `\`${text}\``).join(', ')}`);
+  if (lifecycle.requires?.length)
+    lines.push('', `Requires ${lifecycle.requires.map((text) => `\`${text}\``).join(', ')}`);
 
   const environments = workspace.environments();
   lines.push('', '| environment | serving |', '| --- | --- |');
   for (const environment of environments) {
     const definition = summary.definitions.find((candidate) => candidate.environment === environment);
     const protectedMark = workspace.isProtected(environment) ? ' 🔒' : '';
-    lines.push(`| ${environment}${protectedMark} | ${definition ? escapeCell(servingSummary(definition)) : '⚠ missing'} |`);
+    lines.push(
+      `| ${environment}${protectedMark} | ${definition ? escapeCell(servingSummary(definition)) : '⚠ missing'} |`,
+    );
   }
 
   const rules: string[] = [];
   for (const definition of summary.definitions) {
     const evaluators = workspace.registry.fileOfEnvironment(definition.environment)?.evaluators ?? {};
     rules.push(`${definition.environment}:`);
-    for (const line of renderRules({ flagKey: summary.key, state: definition.state, defaultVariant: definition.defaultVariant, variants: definition.variants, targeting: definition.targeting, evaluators, requires: definition.lifecycle.requires })) {
+    for (const line of renderRules({
+      flagKey: summary.key,
+      state: definition.state,
+      defaultVariant: definition.defaultVariant,
+      variants: definition.variants,
+      targeting: definition.targeting,
+      evaluators,
+      requires: definition.lifecycle.requires,
+    })) {
       rules.push(`  ${line.text}`);
     }
   }
@@ -54,7 +71,11 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
 
   const contexts = Object.entries(workspace.config.contexts);
   if (contexts.length > 0) {
-    lines.push('', `| context | ${environments.join(' | ')} |`, `| --- | ${environments.map(() => '---').join(' | ')} |`);
+    lines.push(
+      '',
+      `| context | ${environments.join(' | ')} |`,
+      `| --- | ${environments.map(() => '---').join(' | ')} |`,
+    );
     for (const [name, context] of contexts) {
       const cells = environments.map((environment) => {
         const result = workspace.evaluate(summary.key, environment, context);
@@ -67,8 +88,16 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
 
   const usages = workspace.usagesOf(summary.key);
   const files = new Set(usages.map((usage) => usage.file));
-  lines.push('', usages.length === 0 ? 'Not used in code.' : `${usages.length} usage${usages.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}`);
-  const links = summary.definitions.map((definition) => `[${definition.environment}](${fileLink(workspace, definition.file, definition.keyRange.start.line)})`);
+  lines.push(
+    '',
+    usages.length === 0
+      ? 'Not used in code.'
+      : `${usages.length} usage${usages.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}`,
+  );
+  const links = summary.definitions.map(
+    (definition) =>
+      `[${definition.environment}](${fileLink(workspace, definition.file, definition.keyRange.start.line)})`,
+  );
   if (links.length) lines.push('', `Defined in ${links.join(' · ')}`);
   return lines.join('\n');
 }

@@ -11,14 +11,24 @@ export function definitionsAt(workspace: FlagWorkspace, file: string, position: 
   const found = flagAtPosition(workspace, file, position);
   if (!found) return [];
   const summary = workspace.registry.flag(found.flag);
-  return (summary?.definitions ?? []).map((definition) => ({ uri: uriOf(workspace, definition.file), range: definition.keyRange }));
+  return (summary?.definitions ?? []).map((definition) => ({
+    uri: uriOf(workspace, definition.file),
+    range: definition.keyRange,
+  }));
 }
 
 /** Every usage of the flag under the cursor, constant-resolved ones included, and optionally its entries. */
-export function referencesAt(workspace: FlagWorkspace, file: string, position: Position, includeDeclaration: boolean): LspLocation[] {
+export function referencesAt(
+  workspace: FlagWorkspace,
+  file: string,
+  position: Position,
+  includeDeclaration: boolean,
+): LspLocation[] {
   const found = flagAtPosition(workspace, file, position);
   if (!found) return [];
-  const locations: LspLocation[] = workspace.usagesOf(found.flag).map((usage) => ({ uri: uriOf(workspace, usage.file), range: usage.keyRange }));
+  const locations: LspLocation[] = workspace
+    .usagesOf(found.flag)
+    .map((usage) => ({ uri: uriOf(workspace, usage.file), range: usage.keyRange }));
   if (includeDeclaration) {
     for (const definition of workspace.registry.flag(found.flag)?.definitions ?? []) {
       locations.push({ uri: uriOf(workspace, definition.file), range: definition.keyRange });

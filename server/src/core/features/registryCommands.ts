@@ -56,17 +56,27 @@ function newFlagVariants(type: string): { variants: Record<string, VariantValue>
  * Turns a command and its arguments into registry edits, without applying them. Every edit
  * is computed on the file text the registry holds, whose version guards the write.
  */
-export function planRegistryCommand(workspace: FlagWorkspace, command: string, args: Args, today: Date): RegistryChangePlan {
+export function planRegistryCommand(
+  workspace: FlagWorkspace,
+  command: string,
+  args: Args,
+  today: Date,
+): RegistryChangePlan {
   const flag = text(args, 'flag');
   const fileFor = (env: string) => {
     const file = workspace.registry.fileOfEnvironment(env);
     if (!file) throw new CommandError(`Unknown environment "${env}".`);
     const current = workspace.registry.currentFile(file.file);
     const currentText = workspace.registry.currentText(file.file);
-    if (!current || current.unusable || currentText === undefined) throw new CommandError(`${file.file} is broken; fix it before editing.`);
+    if (!current || current.unusable || currentText === undefined)
+      throw new CommandError(`${file.file} is broken; fix it before editing.`);
     return { file: file.file, version: current.version, text: currentText };
   };
-  const single = (env: string, description: string, make: (text: string) => OffsetEdit[]): RegistryChangePlan => {
+  const single = (
+    env: string,
+    description: string,
+    make: (text: string) => OffsetEdit[],
+  ): RegistryChangePlan => {
     const target = fileFor(env);
     const fileEdits = make(target.text);
     const plan: RegistryChangePlan = {
@@ -77,7 +87,11 @@ export function planRegistryCommand(workspace: FlagWorkspace, command: string, a
     };
     const before = workspace.registry.definition(flag, env);
     const after = previewAfter(target.file, target.text, fileEdits, flag);
-    plan.preview.push({ env, before: before ? servingSummary(before) : 'missing', after: after ?? 'missing' });
+    plan.preview.push({
+      env,
+      before: before ? servingSummary(before) : 'missing',
+      after: after ?? 'missing',
+    });
     return plan;
   };
 
@@ -87,77 +101,116 @@ export function planRegistryCommand(workspace: FlagWorkspace, command: string, a
       const current = workspace.registry.definition(flag, env);
       if (!current) throw new CommandError(`Flag "${flag}" is not defined in ${env}.`);
       const enabled = typeof args.enabled === 'boolean' ? args.enabled : current.state === 'DISABLED';
-      return single(env, `${enabled ? 'Enable' : 'Disable'} ${flag} in ${env}`, (t) => edits.toggleFlag(t, flag, enabled));
+      return single(env, `${enabled ? 'Enable' : 'Disable'} ${flag} in ${env}`, (t) =>
+        edits.toggleFlag(t, flag, enabled),
+      );
     }
     case Commands.setRollout: {
       const env = text(args, 'env');
       if (Array.isArray(args.weights)) {
         const weights = args.weights as [string, number][];
-        if (!weights.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && Number.isFinite(pair[1]) && pair[1] >= 0)) {
+        if (
+          !weights.every(
+            (pair) =>
+              Array.isArray(pair) && typeof pair[0] === 'string' && Number.isFinite(pair[1]) && pair[1] >= 0,
+          )
+        ) {
           throw new CommandError('"weights" must be [variant, weight] pairs with weights of 0 or more.');
         }
-        return single(env, `Split ${flag} ${weights.map(([name, weight]) => `${name} ${weight}`).join(' / ')} in ${env}`, (t) => edits.setRollout(t, flag, { weights }));
+        return single(
+          env,
+          `Split ${flag} ${weights.map(([name, weight]) => `${name} ${weight}`).join(' / ')} in ${env}`,
+          (t) => edits.setRollout(t, flag, { weights }),
+        );
       }
       const percent = Number(args.percent);
-      if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new CommandError('"percent" must be a number from 0 to 100.');
+      if (!Number.isFinite(percent) || percent < 0 || percent > 100)
+        throw new CommandError('"percent" must be a number from 0 to 100.');
       const variant = optionalText(args, 'variant') ?? 'on';
-      return single(env, `Roll ${flag} out to ${percent}% ${variant} in ${env}`, (t) => edits.setRollout(t, flag, { variant, percent }));
+      return single(env, `Roll ${flag} out to ${percent}% ${variant} in ${env}`, (t) =>
+        edits.setRollout(t, flag, { variant, percent }),
+      );
     }
     case Commands.setDefaultVariant: {
       const env = text(args, 'env');
       const variant = text(args, 'variant');
-      return single(env, `Serve ${variant} by default for ${flag} in ${env}`, (t) => edits.setDefaultVariant(t, flag, variant));
+      return single(env, `Serve ${variant} by default for ${flag} in ${env}`, (t) =>
+        edits.setDefaultVariant(t, flag, variant),
+      );
     }
     case Commands.addOverride: {
       const env = text(args, 'env');
       const value = text(args, 'value');
       const variant = text(args, 'variant');
       const attribute = optionalText(args, 'attribute');
-      return single(env, `Serve ${variant} to ${value} for ${flag} in ${env}`, (t) => edits.addOverride(t, flag, { attribute, value, variant }));
+      return single(env, `Serve ${variant} to ${value} for ${flag} in ${env}`, (t) =>
+        edits.addOverride(t, flag, { attribute, value, variant }),
+      );
     }
     case Commands.removeOverride: {
       const env = text(args, 'env');
       const value = text(args, 'value');
-      return single(env, `Remove the override of ${value} for ${flag} in ${env}`, (t) => edits.removeOverride(t, flag, { attribute: optionalText(args, 'attribute'), value }));
+      return single(env, `Remove the override of ${value} for ${flag} in ${env}`, (t) =>
+        edits.removeOverride(t, flag, { attribute: optionalText(args, 'attribute'), value }),
+      );
     }
     case Commands.addExclusion: {
       const env = text(args, 'env');
       const value = text(args, 'value');
-      return single(env, `Exclude ${value} from ${flag} in ${env}`, (t) => edits.addExclusion(t, flag, value, optionalText(args, 'attribute')));
+      return single(env, `Exclude ${value} from ${flag} in ${env}`, (t) =>
+        edits.addExclusion(t, flag, value, optionalText(args, 'attribute')),
+      );
     }
     case Commands.removeExclusion: {
       const env = text(args, 'env');
       const value = text(args, 'value');
-      return single(env, `Stop excluding ${value} from ${flag} in ${env}`, (t) => edits.removeExclusion(t, flag, value, optionalText(args, 'attribute')));
+      return single(env, `Stop excluding ${value} from ${flag} in ${env}`, (t) =>
+        edits.removeExclusion(t, flag, value, optionalText(args, 'attribute')),
+      );
     }
     case Commands.addSegment: {
       const env = text(args, 'env');
       const name = text(args, 'segment');
       const variant = text(args, 'variant');
       const rule = args.rule as JsonValue | undefined;
-      return single(env, `Serve ${variant} to segment ${name} for ${flag} in ${env}`, (t) => edits.addSegment(t, flag, { name, variant, rule }));
+      return single(env, `Serve ${variant} to segment ${name} for ${flag} in ${env}`, (t) =>
+        edits.addSegment(t, flag, { name, variant, rule }),
+      );
     }
     case Commands.removeSegment: {
       const env = text(args, 'env');
       const name = text(args, 'segment');
-      return single(env, `Stop targeting segment ${name} for ${flag} in ${env}`, (t) => edits.removeSegment(t, flag, name));
+      return single(env, `Stop targeting segment ${name} for ${flag} in ${env}`, (t) =>
+        edits.removeSegment(t, flag, name),
+      );
     }
     case Commands.setPrerequisite: {
       const env = text(args, 'env');
       const required = text(args, 'prerequisite');
       const variant = text(args, 'variant');
-      return single(env, `Require ${required} = ${variant} for ${flag} in ${env}`, (t) => edits.setPrerequisite(t, flag, { flag: required, variant, elseVariant: optionalText(args, 'elseVariant') }));
+      return single(env, `Require ${required} = ${variant} for ${flag} in ${env}`, (t) =>
+        edits.setPrerequisite(t, flag, {
+          flag: required,
+          variant,
+          elseVariant: optionalText(args, 'elseVariant'),
+        }),
+      );
     }
     case Commands.removePrerequisite: {
       const env = text(args, 'env');
       const required = text(args, 'prerequisite');
-      return single(env, `Drop the prerequisite ${required} of ${flag} in ${env}`, (t) => edits.removePrerequisite(t, flag, required));
+      return single(env, `Drop the prerequisite ${required} of ${flag} in ${env}`, (t) =>
+        edits.removePrerequisite(t, flag, required),
+      );
     }
     case Commands.setTimeWindow: {
       const env = text(args, 'env');
       const from = optionalText(args, 'from');
       const until = optionalText(args, 'until');
-      const window = from === undefined && until === undefined ? undefined : { from, until, variant: optionalText(args, 'variant') };
+      const window =
+        from === undefined && until === undefined
+          ? undefined
+          : { from, until, variant: optionalText(args, 'variant') };
       return single(env, `Schedule ${flag} in ${env}`, (t) => edits.setTimeWindow(t, flag, window));
     }
     case Commands.addToEnvironment: {
@@ -166,20 +219,39 @@ export function planRegistryCommand(workspace: FlagWorkspace, command: string, a
       if (!source) throw new CommandError(`Flag "${flag}" is not in the registry.`);
       // A new environment starts safe: same variants, disabled targeting, the default variant.
       return single(env, `Add ${flag} to ${env}`, (t) =>
-        edits.addFlag(t, flag, { state: source.state, variants: source.variants, defaultVariant: source.defaultVariant ?? Object.keys(source.variants)[0], metadata: source.metadata }),
+        edits.addFlag(t, flag, {
+          state: source.state,
+          variants: source.variants,
+          defaultVariant: source.defaultVariant ?? Object.keys(source.variants)[0],
+          metadata: source.metadata,
+        }),
       );
     }
     case Commands.createFlag: {
       const type = optionalText(args, 'type') ?? 'boolean';
       const { variants, defaultVariant } = newFlagVariants(type === 'any' ? 'boolean' : type);
       const environments = workspace.environments();
-      if (environments.length === 0) throw new CommandError('No registry file found: create one such as flags/development.flagd.json first.');
-      const plan: RegistryChangePlan = { description: `Create ${flag} in ${environments.join(', ')}`, files: [], protectedEnvironments: [], preview: [] };
+      if (environments.length === 0)
+        throw new CommandError(
+          'No registry file found: create one such as flags/development.flagd.json first.',
+        );
+      const plan: RegistryChangePlan = {
+        description: `Create ${flag} in ${environments.join(', ')}`,
+        files: [],
+        protectedEnvironments: [],
+        preview: [],
+      };
       for (const env of environments) {
         if (workspace.registry.definition(flag, env)) continue;
         const target = fileFor(env);
-        const metadata: Record<string, JsonValue> = { createdAt: today.toISOString().slice(0, 10), type: 'release' };
-        plan.files.push({ ...target, edits: edits.addFlag(target.text, flag, { state: 'ENABLED', variants, defaultVariant, metadata }) });
+        const metadata: Record<string, JsonValue> = {
+          createdAt: today.toISOString().slice(0, 10),
+          type: 'release',
+        };
+        plan.files.push({
+          ...target,
+          edits: edits.addFlag(target.text, flag, { state: 'ENABLED', variants, defaultVariant, metadata }),
+        });
         plan.preview.push({ env, before: 'missing', after: defaultVariant });
       }
       return plan;
@@ -189,7 +261,12 @@ export function planRegistryCommand(workspace: FlagWorkspace, command: string, a
   }
 }
 
-function previewAfter(file: string, before: string, fileEdits: OffsetEdit[], flag: string): string | undefined {
+function previewAfter(
+  file: string,
+  before: string,
+  fileEdits: OffsetEdit[],
+  flag: string,
+): string | undefined {
   const definition = parseRegistryFile(file, applyOffsetEdits(before, fileEdits)).flags.get(flag);
   return definition ? servingSummary(definition) : undefined;
 }

@@ -8,10 +8,18 @@ import { uriOf } from './navigation';
 export class RenameError extends Error {}
 
 /** Only known flags can be renamed; the range is the key without its quotes. */
-export function prepareRename(workspace: FlagWorkspace, file: string, position: Position): { range: Range; placeholder: string } | null {
+export function prepareRename(
+  workspace: FlagWorkspace,
+  file: string,
+  position: Position,
+): { range: Range; placeholder: string } | null {
   const found = flagAtPosition(workspace, file, position);
   if (!found?.known) return null;
-  const range = found.usage ? unquoted(found.usage.keyRange, found.usage.keyText) : found.definition ? unquoted(found.definition.keyRange, '"') : undefined;
+  const range = found.usage
+    ? unquoted(found.usage.keyRange, found.usage.keyText)
+    : found.definition
+      ? unquoted(found.definition.keyRange, '"')
+      : undefined;
   return range ? { range, placeholder: found.flag } : null;
 }
 
@@ -19,7 +27,12 @@ export function prepareRename(workspace: FlagWorkspace, file: string, position: 
  * Renames a flag in every registry file and at every usage whose key is written literally.
  * Rollout salts keep the old key, so every user stays in the bucket they were in.
  */
-export function renameAt(workspace: FlagWorkspace, file: string, position: Position, newName: string): WorkspaceEdit {
+export function renameAt(
+  workspace: FlagWorkspace,
+  file: string,
+  position: Position,
+  newName: string,
+): WorkspaceEdit {
   const found = flagAtPosition(workspace, file, position);
   if (!found?.known) throw new RenameError('Only flags in the registry can be renamed.');
   if (!/^[^\s"'`]+$/.test(newName)) throw new RenameError(`"${newName}" is not a valid flag key.`);
@@ -28,7 +41,9 @@ export function renameAt(workspace: FlagWorkspace, file: string, position: Posit
   for (const definition of workspace.registry.flag(found.flag)?.definitions ?? []) {
     const text = workspace.registry.currentText(definition.file);
     if (text === undefined) continue;
-    changes[uriOf(workspace, definition.file)] = renameFlag(text, found.flag, newName, { keepSalt: true }).map((edit) => offsetEditToRange(text, edit));
+    changes[uriOf(workspace, definition.file)] = renameFlag(text, found.flag, newName, {
+      keepSalt: true,
+    }).map((edit) => offsetEditToRange(text, edit));
   }
   // Keys written at the call site are renamed there; keys held by a constant or enum member
   // are renamed once, where the string is written.
@@ -41,12 +56,16 @@ export function renameAt(workspace: FlagWorkspace, file: string, position: Posit
   };
   for (const usage of workspace.usagesOf(found.flag)) {
     if (usage.keyIsLiteral) edit(usage.file, unquoted(usage.keyRange, usage.keyText));
-    else if (usage.keyOrigin && !usage.camelCaseKey) edit(usage.keyOrigin.file, unquoted(usage.keyOrigin.range, '"'));
+    else if (usage.keyOrigin && !usage.camelCaseKey)
+      edit(usage.keyOrigin.file, unquoted(usage.keyOrigin.range, '"'));
   }
   return { changes };
 }
 
 function unquoted(range: Range, keyText: string): Range {
   if (!/^['"`]/.test(keyText) || range.start.line !== range.end.line) return range;
-  return { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
+  return {
+    start: { line: range.start.line, character: range.start.character + 1 },
+    end: { line: range.end.line, character: range.end.character - 1 },
+  };
 }

@@ -30,9 +30,14 @@ function lastElse(targeting: JsonValue): JsonValue | undefined {
 
 /** Share of each variant in a `fractional` rule, in order; undefined when not a rollout. */
 export function rolloutShares(logic: JsonValue): [string, number][] | undefined {
-  if (!logic || typeof logic !== 'object' || Array.isArray(logic) || !Array.isArray(logic.fractional)) return undefined;
-  const buckets = logic.fractional.filter((item): item is JsonValue[] => Array.isArray(item) && typeof item[0] === 'string');
-  const weights = buckets.map((bucket) => [bucket[0] as string, typeof bucket[1] === 'number' ? bucket[1] : 1] as [string, number]);
+  if (!logic || typeof logic !== 'object' || Array.isArray(logic) || !Array.isArray(logic.fractional))
+    return undefined;
+  const buckets = logic.fractional.filter(
+    (item): item is JsonValue[] => Array.isArray(item) && typeof item[0] === 'string',
+  );
+  const weights = buckets.map(
+    (bucket) => [bucket[0] as string, typeof bucket[1] === 'number' ? bucket[1] : 1] as [string, number],
+  );
   const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
   if (total <= 0) return undefined;
   return weights.map(([name, weight]) => [name, (weight / total) * 100]);

@@ -26,7 +26,13 @@ export function documentSymbols(workspace: FlagWorkspace, file: string): Documen
   return workspace
     .usagesInFile(file)
     .filter((usage) => usage.flag !== null)
-    .map((usage) => ({ name: usage.flag ?? '', detail: usage.api, kind: SymbolKind.Key, range: usage.range, selectionRange: usage.keyRange }));
+    .map((usage) => ({
+      name: usage.flag ?? '',
+      detail: usage.api,
+      kind: SymbolKind.Key,
+      range: usage.range,
+      selectionRange: usage.keyRange,
+    }));
 }
 
 /** Flags whose key contains the query (case-insensitive), at their first definition. */

@@ -58,7 +58,9 @@ export function checkRegistry(files: RegistryFile[], now: Date): Finding[] {
     }
     const types = new Set(definitions.map((definition) => definition.variantType).filter(Boolean));
     if (types.size > 1) {
-      const described = definitions.map((definition) => `${definition.environment}: ${definition.variantType ?? '?'}`).join(', ');
+      const described = definitions
+        .map((definition) => `${definition.environment}: ${definition.variantType ?? '?'}`)
+        .join(', ');
       for (const definition of definitions) {
         findings.push({
           file: definition.file,
@@ -100,7 +102,14 @@ function checkPrerequisites(files: RegistryFile[], byKey: Map<string, FlagDefini
         const range = definition.metadataRanges.requires ?? definition.keyRange;
         const prerequisite = parsePrerequisite(text);
         if (!prerequisite) {
-          findings.push({ file: file.file, range, severity: 'error', code: 'registry/invalid-prerequisite', message: `Prerequisite "${text}" of "${definition.key}" must read "<flag>=<variant>".`, flag: definition.key });
+          findings.push({
+            file: file.file,
+            range,
+            severity: 'error',
+            code: 'registry/invalid-prerequisite',
+            message: `Prerequisite "${text}" of "${definition.key}" must read "<flag>=<variant>".`,
+            flag: definition.key,
+          });
           continue;
         }
         const target = file.flags.get(prerequisite.flag);

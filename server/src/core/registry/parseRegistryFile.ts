@@ -1,4 +1,11 @@
-import { type Node, type ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import {
+  type Node,
+  type ParseError,
+  findNodeAtLocation,
+  getNodeValue,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import { MemoryStorage } from '@openfeature/flagd-core';
 import {
   FLAG_TYPES,
@@ -92,16 +99,31 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
   };
 
   if (text.length > MAX_REGISTRY_FILE_BYTES) {
-    out.add(undefined, 'error', 'registry/file-too-large', `Registry file is ${Math.round(text.length / 1e6)} MB; the limit is ${MAX_REGISTRY_FILE_BYTES / 1e6} MB.`);
+    out.add(
+      undefined,
+      'error',
+      'registry/file-too-large',
+      `Registry file is ${Math.round(text.length / 1e6)} MB; the limit is ${MAX_REGISTRY_FILE_BYTES / 1e6} MB.`,
+    );
     return result;
   }
   if (text.includes('\uFFFD')) {
     const offset = text.indexOf('\uFFFD');
-    out.addAt(lines.rangeOf(offset, offset + 1), 'error', 'registry/not-utf8', 'Registry file is not valid UTF-8 text.');
+    out.addAt(
+      lines.rangeOf(offset, offset + 1),
+      'error',
+      'registry/not-utf8',
+      'Registry file is not valid UTF-8 text.',
+    );
     return result;
   }
   if (text.trim() === '') {
-    out.add(undefined, 'error', 'registry/empty', 'Registry file is empty; expected a flagd JSON object with "flags".');
+    out.add(
+      undefined,
+      'error',
+      'registry/empty',
+      'Registry file is empty; expected a flagd JSON object with "flags".',
+    );
     return result;
   }
 
@@ -117,7 +139,12 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
   }
   if (errors.length > 0 || !root) return result;
   if (root.type !== 'object') {
-    out.add(root, 'error', 'registry/not-an-object', `A flagd file must be a JSON object with "flags", not ${root.type === 'array' ? 'an array' : `a ${root.type}`}.`);
+    out.add(
+      root,
+      'error',
+      'registry/not-an-object',
+      `A flagd file must be a JSON object with "flags", not ${root.type === 'array' ? 'an array' : `a ${root.type}`}.`,
+    );
     return result;
   }
 
@@ -127,7 +154,13 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
     if (isPlainObject(metadata)) {
       for (const [key, value] of Object.entries(metadata)) {
         if (isPrimitive(value)) result.metadata[key] = value;
-        else out.add(propertyValueNode(metadataNode, key), 'error', 'registry/metadata-not-primitive', `Metadata "${key}" must be a string, number or boolean.`);
+        else
+          out.add(
+            propertyValueNode(metadataNode, key),
+            'error',
+            'registry/metadata-not-primitive',
+            `Metadata "${key}" must be a string, number or boolean.`,
+          );
       }
       if (typeof metadata.environment === 'string' && metadata.environment.trim() !== '') {
         result.environment = metadata.environment;
@@ -146,13 +179,23 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
         result.evaluatorRanges[name] = out.rangeOfNode(propertyKeyNode(evaluatorsNode, name));
       }
     } else {
-      out.add(evaluatorsNode, 'error', 'registry/schema', '"$evaluators" must be an object of named targeting rules.');
+      out.add(
+        evaluatorsNode,
+        'error',
+        'registry/schema',
+        '"$evaluators" must be an object of named targeting rules.',
+      );
     }
   }
 
   const flagsNode = propertyValueNode(root, 'flags');
   if (!flagsNode) {
-    out.addAt(lines.rangeOf(root.offset, root.offset + 1), 'error', 'registry/schema', 'A flagd file needs a "flags" object.');
+    out.addAt(
+      lines.rangeOf(root.offset, root.offset + 1),
+      'error',
+      'registry/schema',
+      'A flagd file needs a "flags" object.',
+    );
     return result;
   }
   if (flagsNode.type !== 'object') {
@@ -209,13 +252,25 @@ function parseFlag(
 ): FlagDefinition | undefined {
   const value = getNodeValue(valueNode) as JsonValue;
   if (!isPlainObject(value)) {
-    out.add(valueNode, 'error', 'registry/schema', `Flag "${key}" must be an object with state, variants and defaultVariant.`, key);
+    out.add(
+      valueNode,
+      'error',
+      'registry/schema',
+      `Flag "${key}" must be an object with state, variants and defaultVariant.`,
+      key,
+    );
     return undefined;
   }
   const state = value.state;
   if (state !== 'ENABLED' && state !== 'DISABLED') {
     const node = propertyValueNode(valueNode, 'state') ?? keyNode;
-    out.add(node, 'error', 'registry/invalid-state', `Flag "${key}": "state" must be "ENABLED" or "DISABLED"${state === undefined ? '' : `, not ${JSON.stringify(state)}`}.`, key);
+    out.add(
+      node,
+      'error',
+      'registry/invalid-state',
+      `Flag "${key}": "state" must be "ENABLED" or "DISABLED"${state === undefined ? '' : `, not ${JSON.stringify(state)}`}.`,
+      key,
+    );
   }
 
   const variants: Record<string, VariantValue> = {};
@@ -223,13 +278,25 @@ function parseFlag(
   const variantsNode = propertyValueNode(valueNode, 'variants');
   let variantType: VariantType | undefined;
   if (!variantsNode || !isPlainObject(value.variants)) {
-    out.add(variantsNode ?? keyNode, 'error', 'registry/schema', `Flag "${key}" needs a "variants" object.`, key);
+    out.add(
+      variantsNode ?? keyNode,
+      'error',
+      'registry/schema',
+      `Flag "${key}" needs a "variants" object.`,
+      key,
+    );
   } else {
     const types = new Set<VariantType>();
     for (const [name, variantValue] of Object.entries(value.variants)) {
       const type = variantTypeOf(variantValue);
       if (!type) {
-        out.add(propertyValueNode(variantsNode, name), 'error', 'registry/invalid-variant', `Variant "${name}" of "${key}" must be a boolean, string, number or object.`, key);
+        out.add(
+          propertyValueNode(variantsNode, name),
+          'error',
+          'registry/invalid-variant',
+          `Variant "${name}" of "${key}" must be a boolean, string, number or object.`,
+          key,
+        );
         continue;
       }
       types.add(type);
@@ -240,7 +307,13 @@ function parseFlag(
       out.add(variantsNode, 'error', 'registry/schema', `Flag "${key}" has no variants.`, key);
     }
     if (types.size > 1) {
-      out.add(variantsNode, 'error', 'registry/mixed-variant-types', `Variants of "${key}" mix types (${[...types].join(', ')}); flagd needs all variants of one type.`, key);
+      out.add(
+        variantsNode,
+        'error',
+        'registry/mixed-variant-types',
+        `Variants of "${key}" mix types (${[...types].join(', ')}); flagd needs all variants of one type.`,
+        key,
+      );
     } else {
       variantType = [...types][0];
     }
@@ -251,10 +324,22 @@ function parseFlag(
   if (typeof value.defaultVariant === 'string') {
     defaultVariant = value.defaultVariant;
     if (!(defaultVariant in variants) && variantsNode) {
-      out.add(defaultNode, 'error', 'registry/unknown-default-variant', `Default variant "${defaultVariant}" of "${key}" is not one of its variants (${Object.keys(variants).join(', ')}).`, key);
+      out.add(
+        defaultNode,
+        'error',
+        'registry/unknown-default-variant',
+        `Default variant "${defaultVariant}" of "${key}" is not one of its variants (${Object.keys(variants).join(', ')}).`,
+        key,
+      );
     }
   } else if (value.defaultVariant !== null && value.defaultVariant !== undefined) {
-    out.add(defaultNode, 'error', 'registry/schema', `"defaultVariant" of "${key}" must be a variant name or null.`, key);
+    out.add(
+      defaultNode,
+      'error',
+      'registry/schema',
+      `"defaultVariant" of "${key}" must be a variant name or null.`,
+      key,
+    );
   } else if (value.defaultVariant === undefined) {
     out.add(keyNode, 'error', 'registry/schema', `Flag "${key}" needs a "defaultVariant".`, key);
   }
@@ -266,7 +351,13 @@ function parseFlag(
       if (Object.keys(value.targeting).length > 0) targeting = value.targeting;
       if (targetingNode) checkTargeting(key, targetingNode, variants, file, out);
     } else {
-      out.add(targetingNode, 'error', 'registry/schema', `"targeting" of "${key}" must be a JsonLogic object.`, key);
+      out.add(
+        targetingNode,
+        'error',
+        'registry/schema',
+        `"targeting" of "${key}" must be a JsonLogic object.`,
+        key,
+      );
     }
   }
 
@@ -276,7 +367,14 @@ function parseFlag(
     if (isPlainObject(value.metadata)) {
       for (const [name, metaValue] of Object.entries(value.metadata)) {
         if (isPrimitive(metaValue)) metadata[name] = metaValue;
-        else out.add(propertyValueNode(metadataNode, name), 'error', 'registry/metadata-not-primitive', `Metadata "${name}" of "${key}" must be a string, number or boolean (flagd allows primitives only).`, key);
+        else
+          out.add(
+            propertyValueNode(metadataNode, name),
+            'error',
+            'registry/metadata-not-primitive',
+            `Metadata "${name}" of "${key}" must be a string, number or boolean (flagd allows primitives only).`,
+            key,
+          );
       }
     } else {
       out.add(metadataNode, 'error', 'registry/schema', `"metadata" of "${key}" must be an object.`, key);
@@ -284,7 +382,8 @@ function parseFlag(
   }
   const lifecycle = readLifecycle(key, metadata, metadataNode, out);
   const metadataRanges: Record<string, Range> = {};
-  for (const name of Object.keys(metadata)) metadataRanges[name] = out.rangeOfNode(propertyValueNode(metadataNode, name));
+  for (const name of Object.keys(metadata))
+    metadataRanges[name] = out.rangeOfNode(propertyValueNode(metadataNode, name));
 
   return {
     key,
@@ -311,34 +410,58 @@ function readLifecycle(
   out: FileFindings,
 ): FlagLifecycle {
   const lifecycle: FlagLifecycle = {};
-  const text = (name: string): string | undefined => (typeof metadata[name] === 'string' ? (metadata[name] as string) : undefined);
+  const text = (name: string): string | undefined =>
+    typeof metadata[name] === 'string' ? (metadata[name] as string) : undefined;
   lifecycle.description = text('description');
   lifecycle.owner = text('owner');
   lifecycle.experiment = text('experiment');
   const type = text('type');
   if (type !== undefined) {
     if ((FLAG_TYPES as readonly string[]).includes(type)) lifecycle.type = type as FlagType;
-    else out.add(propertyValueNode(metadataNode, 'type'), 'warning', 'registry/unknown-flag-type', `Flag type "${type}" of "${key}" is not one of ${FLAG_TYPES.join(', ')}.`, key);
+    else
+      out.add(
+        propertyValueNode(metadataNode, 'type'),
+        'warning',
+        'registry/unknown-flag-type',
+        `Flag type "${type}" of "${key}" is not one of ${FLAG_TYPES.join(', ')}.`,
+        key,
+      );
   }
   for (const dateKey of ['createdAt', 'expiresAt'] as const) {
     const date = text(dateKey);
     if (date === undefined) continue;
     if (Number.isNaN(Date.parse(date))) {
-      out.add(propertyValueNode(metadataNode, dateKey), 'error', 'registry/invalid-date', `"${dateKey}" of "${key}" is not an ISO date: ${JSON.stringify(date)}.`, key);
+      out.add(
+        propertyValueNode(metadataNode, dateKey),
+        'error',
+        'registry/invalid-date',
+        `"${dateKey}" of "${key}" is not an ISO date: ${JSON.stringify(date)}.`,
+        key,
+      );
     } else {
       lifecycle[dateKey] = date;
     }
   }
-  if (metadata.permanent !== undefined) lifecycle.permanent = metadata.permanent === true || metadata.permanent === 'true';
+  if (metadata.permanent !== undefined)
+    lifecycle.permanent = metadata.permanent === true || metadata.permanent === 'true';
   const requires = text('requires');
   if (requires !== undefined) {
-    lifecycle.requires = requires.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    lifecycle.requires = requires
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
   }
   return lifecycle;
 }
 
 /** Targeting checks flagd-core would only log: unknown `$ref`, unknown variants, bad weights. */
-function checkTargeting(key: string, node: Node, variants: Record<string, VariantValue>, file: RegistryFile, out: FileFindings): void {
+function checkTargeting(
+  key: string,
+  node: Node,
+  variants: Record<string, VariantValue>,
+  file: RegistryFile,
+  out: FileFindings,
+): void {
   const visit = (current: Node, returnsVariant: boolean): void => {
     if (current.type === 'object') {
       for (const property of current.children ?? []) {
@@ -346,10 +469,23 @@ function checkTargeting(key: string, node: Node, variants: Record<string, Varian
         const argument = property.children?.[1];
         if (!argument) continue;
         if (operator === '$ref') {
-          if (argument.type !== 'string') out.add(argument, 'error', 'registry/schema', '"$ref" must name an evaluator in "$evaluators".', key);
+          if (argument.type !== 'string')
+            out.add(
+              argument,
+              'error',
+              'registry/schema',
+              '"$ref" must name an evaluator in "$evaluators".',
+              key,
+            );
           else if (!(String(argument.value) in file.evaluators)) {
             const known = Object.keys(file.evaluators);
-            out.add(argument, 'error', 'registry/unknown-ref', `"$ref" names "${argument.value}", which is not in "$evaluators"${known.length ? ` (known: ${known.join(', ')})` : ''}.`, key);
+            out.add(
+              argument,
+              'error',
+              'registry/unknown-ref',
+              `"$ref" names "${argument.value}", which is not in "$evaluators"${known.length ? ` (known: ${known.join(', ')})` : ''}.`,
+              key,
+            );
           }
         } else if (operator === 'if' && argument.type === 'array') {
           const args = argument.children ?? [];
@@ -360,34 +496,66 @@ function checkTargeting(key: string, node: Node, variants: Record<string, Varian
         } else if (operator === 'fractional' && argument.type === 'array') {
           checkFractional(key, argument, variants, out);
         } else {
-          for (const child of argument.type === 'array' ? (argument.children ?? []) : [argument]) visit(child, false);
+          for (const child of argument.type === 'array' ? (argument.children ?? []) : [argument])
+            visit(child, false);
         }
       }
     } else if (current.type === 'string' && returnsVariant) {
       const name = String(current.value);
       if (!(name in variants)) {
-        out.add(current, 'error', 'registry/unknown-variant', `Targeting of "${key}" returns "${name}", which is not a variant (${Object.keys(variants).join(', ')}).`, key);
+        out.add(
+          current,
+          'error',
+          'registry/unknown-variant',
+          `Targeting of "${key}" returns "${name}", which is not a variant (${Object.keys(variants).join(', ')}).`,
+          key,
+        );
       }
     }
   };
   visit(node, true);
 }
 
-function checkFractional(key: string, node: Node, variants: Record<string, VariantValue>, out: FileFindings): void {
+function checkFractional(
+  key: string,
+  node: Node,
+  variants: Record<string, VariantValue>,
+  out: FileFindings,
+): void {
   const buckets = (node.children ?? []).filter((child) => child.type === 'array');
   let total = 0;
   for (const bucket of buckets) {
     const [nameNode, weightNode] = bucket.children ?? [];
     if (nameNode?.type === 'string' && !(String(nameNode.value) in variants)) {
-      out.add(nameNode, 'error', 'registry/unknown-variant', `Rollout of "${key}" names "${nameNode.value}", which is not a variant (${Object.keys(variants).join(', ')}).`, key);
+      out.add(
+        nameNode,
+        'error',
+        'registry/unknown-variant',
+        `Rollout of "${key}" names "${nameNode.value}", which is not a variant (${Object.keys(variants).join(', ')}).`,
+        key,
+      );
     }
-    const weight = weightNode === undefined ? 1 : weightNode.type === 'number' ? Number(weightNode.value) : NaN;
+    const weight =
+      weightNode === undefined ? 1 : weightNode.type === 'number' ? Number(weightNode.value) : NaN;
     if (weightNode && weightNode.type !== 'number') continue;
-    if (weight < 0) out.add(weightNode, 'error', 'registry/negative-weight', `Rollout weight ${weight} of "${key}" is negative.`, key);
+    if (weight < 0)
+      out.add(
+        weightNode,
+        'error',
+        'registry/negative-weight',
+        `Rollout weight ${weight} of "${key}" is negative.`,
+        key,
+      );
     else total += weight;
   }
   if (buckets.length > 0 && total === 0) {
-    out.add(node, 'error', 'registry/zero-weights', `Every rollout weight of "${key}" is zero: nobody can be bucketed.`, key);
+    out.add(
+      node,
+      'error',
+      'registry/zero-weights',
+      `Every rollout weight of "${key}" is zero: nobody can be bucketed.`,
+      key,
+    );
   }
 }
 
@@ -424,22 +592,51 @@ function checkWithFlagd(text: string, root: Node, file: RegistryFile, out: FileF
   }
   const seen = new Set<string>();
   const covered = (path: string): boolean =>
-    out.findings.some((finding) => finding.severity === 'error' && finding.data?.path !== undefined && path.startsWith(String(finding.data.path)));
+    out.findings.some(
+      (finding) =>
+        finding.severity === 'error' &&
+        finding.data?.path !== undefined &&
+        path.startsWith(String(finding.data.path)),
+    );
   // Keep the most specific errors: drop anyOf/oneOf summaries when a deeper error exists.
   const specific = ajvErrors.filter(
-    (error) => !['anyOf', 'oneOf', 'if'].includes(error.keyword) || !ajvErrors.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && !['anyOf', 'oneOf', 'if'].includes(other.keyword)),
+    (error) =>
+      !['anyOf', 'oneOf', 'if'].includes(error.keyword) ||
+      !ajvErrors.some(
+        (other) =>
+          other !== error &&
+          other.instancePath.startsWith(error.instancePath) &&
+          !['anyOf', 'oneOf', 'if'].includes(other.keyword),
+      ),
   );
   for (const error of specific) {
-    const segments = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
     const flagKey = segments[0] === 'flags' ? segments[1] : undefined;
     const dedupe = `${error.instancePath}|${error.message}`;
     if (seen.has(dedupe) || covered(error.instancePath)) continue;
     seen.add(dedupe);
     // Skip what the own checks above already reported for this flag in better words.
-    if (flagKey && out.findings.some((finding) => finding.flag === flagKey && finding.severity === 'error')) continue;
-    const node = findNodeAtLocation(root, segments.map((part) => (/^\d+$/.test(part) ? Number(part) : part)));
-    const detail = error.params?.additionalProperty ? ` "${String(error.params.additionalProperty)}"` : error.params?.allowedValues ? ` ${JSON.stringify(error.params.allowedValues)}` : '';
-    out.add(node ?? root, 'error', 'registry/schema', `flagd schema: ${error.instancePath || '/'} ${error.message ?? 'is invalid'}${detail}.`, flagKey);
+    if (flagKey && out.findings.some((finding) => finding.flag === flagKey && finding.severity === 'error'))
+      continue;
+    const node = findNodeAtLocation(
+      root,
+      segments.map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+    );
+    const detail = error.params?.additionalProperty
+      ? ` "${String(error.params.additionalProperty)}"`
+      : error.params?.allowedValues
+        ? ` ${JSON.stringify(error.params.allowedValues)}`
+        : '';
+    out.add(
+      node ?? root,
+      'error',
+      'registry/schema',
+      `flagd schema: ${error.instancePath || '/'} ${error.message ?? 'is invalid'}${detail}.`,
+      flagKey,
+    );
   }
   void file;
 }

@@ -1,4 +1,10 @@
-import type { FlagDefinition, FlagSummary, Finding, RegistryFile, VariantType } from '../../../../shared/src/registryModel';
+import type {
+  FlagDefinition,
+  FlagSummary,
+  Finding,
+  RegistryFile,
+  VariantType,
+} from '../../../../shared/src/registryModel';
 import { checkRegistry } from './checks';
 import { parseRegistryFile } from './parseRegistryFile';
 
@@ -121,7 +127,11 @@ function summarise(files: RegistryFile[]): Map<string, FlagSummary> {
     }
   }
   for (const summary of summaries.values()) {
-    const types = new Set(summary.definitions.map((definition) => definition.variantType).filter((type): type is VariantType => type !== undefined));
+    const types = new Set(
+      summary.definitions
+        .map((definition) => definition.variantType)
+        .filter((type): type is VariantType => type !== undefined),
+    );
     summary.variantType = types.size === 1 ? [...types][0] : undefined;
     // Lifecycle facts: the first environment that states each fact wins.
     for (const definition of summary.definitions) {

@@ -52,8 +52,14 @@ export function renderRules(input: RenderInput): RuleLine[] {
   let at = 0;
   while (at < ladder.length && (ladder[at].kind === 'exclusion' || ladder[at].kind === 'override')) at++;
   // A prerequisite the targeting already checks is shown once, at its rung.
-  const checked = new Set(ladder.filter((line) => line.kind === 'prerequisite').map((line) => /^requires (\S+) =/.exec(line.text)?.[1]));
-  const prerequisites = (input.requires ?? []).filter((requirement) => requirement.trim() !== '' && !checked.has(requirement.split(/!?=/)[0].trim()));
+  const checked = new Set(
+    ladder
+      .filter((line) => line.kind === 'prerequisite')
+      .map((line) => /^requires (\S+) =/.exec(line.text)?.[1]),
+  );
+  const prerequisites = (input.requires ?? []).filter(
+    (requirement) => requirement.trim() !== '' && !checked.has(requirement.split(/!?=/)[0].trim()),
+  );
   ladder.splice(at, 0, ...prerequisites.map(prerequisiteLine));
   return lines.concat(ladder);
 }
@@ -144,7 +150,8 @@ function prerequisiteRung(condition: JsonValue): { flag: string; variant: string
   if (operation?.op !== '!==' || operation.args.length !== 2) return undefined;
   const path = varPath(operation.args[0]);
   const variant = operation.args[1];
-  if (path === undefined || !path.startsWith('prerequisites.') || typeof variant !== 'string') return undefined;
+  if (path === undefined || !path.startsWith('prerequisites.') || typeof variant !== 'string')
+    return undefined;
   return { flag: path.slice('prerequisites.'.length), variant };
 }
 
@@ -152,7 +159,10 @@ function conditionalLine(rung: Rung, input: RenderInput, ctx: ConditionContext):
   const combined: JsonValue = rung.conditions.length === 1 ? rung.conditions[0] : { and: rung.conditions };
   const prerequisite = prerequisiteRung(combined);
   if (prerequisite) {
-    return { kind: 'prerequisite', text: `requires ${prerequisite.flag} = ${prerequisite.variant}, else ${resultText(rung.result, input, ctx)}` };
+    return {
+      kind: 'prerequisite',
+      text: `requires ${prerequisite.flag} = ${prerequisite.variant}, else ${resultText(rung.result, input, ctx)}`,
+    };
   }
   const condition = describeCondition(combined, ctx);
   const served = resultText(rung.result, input, ctx);

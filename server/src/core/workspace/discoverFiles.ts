@@ -34,7 +34,11 @@ export function createFileMatcher(config: FlaglensConfig): FileMatcher {
  * Walks the workspace honouring `.gitignore` files (at every level), the exclude globs and the
  * size limit. Registry files are found even where code is excluded.
  */
-export async function discoverFiles(root: string, host: WorkspaceHost, config: FlaglensConfig): Promise<DiscoveredFiles> {
+export async function discoverFiles(
+  root: string,
+  host: WorkspaceHost,
+  config: FlaglensConfig,
+): Promise<DiscoveredFiles> {
   const matcher = createFileMatcher(config);
   const excludeDir = picomatch(config.exclude, { dot: true });
   const result: DiscoveredFiles = { registry: [], code: [], tooLarge: [] };

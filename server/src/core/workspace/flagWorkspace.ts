@@ -54,7 +54,11 @@ export class FlagWorkspace {
     const { config } = loadConfig(undefined);
     this.config = config;
     this.matcher = createFileMatcher(config);
-    this.index = new UsageIndex({ sdks: config.sdks, wrappers: config.wrappers, readFile: (file) => this.host.readFile(this.absolute(file)) });
+    this.index = new UsageIndex({
+      sdks: config.sdks,
+      wrappers: config.wrappers,
+      readFile: (file) => this.host.readFile(this.absolute(file)),
+    });
   }
 
   absolute(relative: string): string {
@@ -77,7 +81,8 @@ export class FlagWorkspace {
   async load(): Promise<void> {
     await this.reloadConfig(await this.host.readFile(this.absolute(CONFIG_FILE)));
     const discovered = await discoverFiles(this.root, this.host, this.config);
-    for (const file of this.registry.files()) if (!discovered.registry.includes(file)) this.registry.removeFile(file);
+    for (const file of this.registry.files())
+      if (!discovered.registry.includes(file)) this.registry.removeFile(file);
     for (const file of discovered.registry) {
       const text = await this.host.readFile(this.absolute(file));
       if (text !== undefined) this.registry.setFile(file, text);
@@ -92,7 +97,11 @@ export class FlagWorkspace {
     this.config = loaded.config;
     this.configFindings = loaded.findings;
     this.matcher = createFileMatcher(this.config);
-    this.index = new UsageIndex({ sdks: this.config.sdks, wrappers: this.config.wrappers, readFile: (file) => this.host.readFile(this.absolute(file)) });
+    this.index = new UsageIndex({
+      sdks: this.config.sdks,
+      wrappers: this.config.wrappers,
+      readFile: (file) => this.host.readFile(this.absolute(file)),
+    });
     this.generation++;
   }
 
@@ -107,11 +116,16 @@ export class FlagWorkspace {
     const limit = this.config.maxFileBytes;
     const tooLarge: { file: string; size: number }[] = [];
     let done = 0;
-    const readBatch = async function* (workspace: FlagWorkspace, slice: string[]): AsyncGenerator<{ file: string; text: string }> {
+    const readBatch = async function* (
+      workspace: FlagWorkspace,
+      slice: string[],
+    ): AsyncGenerator<{ file: string; text: string }> {
       const readSize = 256;
       for (let start = 0; start < slice.length; start += readSize) {
         const chunk = slice.slice(start, start + readSize);
-        const texts = await Promise.all(chunk.map((file) => workspace.host.readFile(workspace.absolute(file))));
+        const texts = await Promise.all(
+          chunk.map((file) => workspace.host.readFile(workspace.absolute(file))),
+        );
         for (let i = 0; i < chunk.length; i++) {
           const text = texts[i];
           if (text === undefined) continue;
@@ -125,9 +139,14 @@ export class FlagWorkspace {
     const firstBatch = 1000;
     const reader = (file: string) => this.host.readFile(this.absolute(file));
     await this.index.addFiles(readBatch(this, files.slice(0, firstBatch)), reader);
-    if (files.length > firstBatch) await this.index.addFiles(readBatch(this, files.slice(firstBatch)), reader);
-    this.tooLarge = [...this.tooLarge.filter((entry) => !tooLarge.some((other) => other.file === entry.file)), ...tooLarge];
-    if (tooLarge.length > 0) this.codeFiles = files.filter((file) => !tooLarge.some((entry) => entry.file === file));
+    if (files.length > firstBatch)
+      await this.index.addFiles(readBatch(this, files.slice(firstBatch)), reader);
+    this.tooLarge = [
+      ...this.tooLarge.filter((entry) => !tooLarge.some((other) => other.file === entry.file)),
+      ...tooLarge,
+    ];
+    if (tooLarge.length > 0)
+      this.codeFiles = files.filter((file) => !tooLarge.some((entry) => entry.file === file));
     this.codeIndexed = true;
     this.generation++;
   }
@@ -264,7 +283,9 @@ export class FlagWorkspace {
       for (const text of requires) {
         const prerequisite = parsePrerequisite(text);
         if (!prerequisite) continue;
-        prerequisites[prerequisite.flag] = this.evaluate(prerequisite.flag, environment, context, { at: options.at }, visiting)?.variant ?? null;
+        prerequisites[prerequisite.flag] =
+          this.evaluate(prerequisite.flag, environment, context, { at: options.at }, visiting)?.variant ??
+          null;
       }
       visiting.delete(flag);
       fullContext = { ...context, prerequisites };
