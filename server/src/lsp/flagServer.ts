@@ -396,13 +396,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
           flag,
           usages: workspace.usagesOf(flag),
           definitions:
-            workspace.registry
-              .flag(flag)
-              ?.definitions.map((definition) => ({
-                env: definition.environment,
-                file: definition.file,
-                range: definition.keyRange,
-              })) ?? [],
+            workspace.registry.flag(flag)?.definitions.map((definition) => ({
+              env: definition.environment,
+              file: definition.file,
+              range: definition.keyRange,
+            })) ?? [],
         };
       }
       if (params.command === Commands.cleanup || params.command === Commands.cleanupAll) {

@@ -21,34 +21,80 @@ export interface CleanupOptions {
  * kept). Dry run by default: prints a unified diff. `--write` applies it, file by file, refusing
  * any file that changed since it was read.
  */
-export async function runCleanup(workspace: FlagWorkspace, options: CleanupOptions, io: CommandIo): Promise<number> {
-  const plan = await planCleanup(workspace, [{ flag: options.flag, value: options.value }], { removeFromRegistry: !options.keepRegistry });
+export async function runCleanup(
+  workspace: FlagWorkspace,
+  options: CleanupOptions,
+  io: CommandIo,
+): Promise<number> {
+  const plan = await planCleanup(workspace, [{ flag: options.flag, value: options.value }], {
+    removeFromRegistry: !options.keepRegistry,
+  });
   if (plan.files.length === 0 && plan.deletedFiles.length === 0) {
     io.err(`flaglens: nothing to clean up for "${options.flag}"`);
     return 1;
   }
   if (options.format === 'json') {
-    io.out(JSON.stringify({ flag: options.flag, value: options.value, written: options.write, files: plan.files.map((file) => file.file), deletedFiles: plan.deletedFiles.map((file) => file.file), report: plan.report }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          flag: options.flag,
+          value: options.value,
+          written: options.write,
+          files: plan.files.map((file) => file.file),
+          deletedFiles: plan.deletedFiles.map((file) => file.file),
+          report: plan.report,
+        },
+        null,
+        2,
+      ),
+    );
   } else {
-    for (const file of plan.files) io.out(createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.before, file.after, '', '', { context: 3 }).replace(/^=+\n/, '').trimEnd());
-    for (const file of plan.deletedFiles) io.out(createTwoFilesPatch(`a/${file.file}`, '/dev/null', file.before, '', '', '', { context: 0 }).replace(/^=+\n/, '').trimEnd());
+    for (const file of plan.files)
+      io.out(
+        createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.before, file.after, '', '', {
+          context: 3,
+        })
+          .replace(/^=+\n/, '')
+          .trimEnd(),
+      );
+    for (const file of plan.deletedFiles)
+      io.out(
+        createTwoFilesPatch(`a/${file.file}`, '/dev/null', file.before, '', '', '', { context: 0 })
+          .replace(/^=+\n/, '')
+          .trimEnd(),
+      );
     if (plan.report.length > 0) {
       io.err('');
-      for (const entry of plan.report) io.err(`${entry.needsHuman ? 'needs a human' : 'done'}: ${entry.file}:${entry.line}: ${entry.message}`);
+      for (const entry of plan.report)
+        io.err(
+          `${entry.needsHuman ? 'needs a human' : 'done'}: ${entry.file}:${entry.line}: ${entry.message}`,
+        );
     }
   }
   if (!options.write) return 0;
   try {
-    for (const file of plan.files) await applyFileEdit({ file: workspace.absolute(file.file), expectedVersion: file.version, edits: file.edits });
+    for (const file of plan.files)
+      await applyFileEdit({
+        file: workspace.absolute(file.file),
+        expectedVersion: file.version,
+        edits: file.edits,
+      });
     for (const file of plan.deletedFiles) {
       const onDisk = await nodeHost.readFile(workspace.absolute(file.file));
-      if (onDisk === undefined || textVersion(onDisk) !== file.version) throw new FileChangedOnDiskError(file.file, `${file.file} changed on disk since it was read; not deleted`);
+      if (onDisk === undefined || textVersion(onDisk) !== file.version)
+        throw new FileChangedOnDiskError(
+          file.file,
+          `${file.file} changed on disk since it was read; not deleted`,
+        );
       await unlink(workspace.absolute(file.file));
     }
   } catch (error) {
     io.err(`flaglens: ${(error as Error).message}`);
     return 1;
   }
-  if (options.format !== 'json') io.err(`Cleaned up ${options.flag}: ${plan.files.length} file(s) changed, ${plan.deletedFiles.length} deleted.`);
+  if (options.format !== 'json')
+    io.err(
+      `Cleaned up ${options.flag}: ${plan.files.length} file(s) changed, ${plan.deletedFiles.length} deleted.`,
+    );
   return 0;
 }

@@ -44,7 +44,8 @@ export async function planCleanup(
   const report: ReportEntry[] = [];
 
   const candidates = new Set<string>();
-  if (workspace.codeFiles.length <= ALL_FILES_LIMIT) for (const file of workspace.codeFiles) candidates.add(file);
+  if (workspace.codeFiles.length <= ALL_FILES_LIMIT)
+    for (const file of workspace.codeFiles) candidates.add(file);
   for (const { flag } of targets) for (const usage of workspace.usagesOf(flag)) candidates.add(usage.file);
   for (const file of candidates) {
     const text = await workspace.host.readFile(workspace.absolute(file));
@@ -68,7 +69,8 @@ export async function planCleanup(
   for (const [file, after] of current) {
     const before = originals.get(file) ?? '';
     if (deleted.has(file)) plan.deletedFiles.push({ file, version: textVersion(before), before });
-    else if (after !== before) plan.files.push({ file, version: textVersion(before), before, after, edits: lineEdits(before, after) });
+    else if (after !== before)
+      plan.files.push({ file, version: textVersion(before), before, after, edits: lineEdits(before, after) });
   }
 
   if (options.removeFromRegistry) {
@@ -77,8 +79,16 @@ export async function planCleanup(
       const parsed = workspace.registry.currentFile(registryFile);
       if (text === undefined || !parsed || parsed.unusable) continue;
       let after = text;
-      for (const { flag } of targets) if (parsed.flags.has(flag)) after = applyOffsetEdits(after, removeFlag(after, flag));
-      if (after !== text) plan.files.push({ file: registryFile, version: parsed.version, before: text, after, edits: lineEdits(text, after) });
+      for (const { flag } of targets)
+        if (parsed.flags.has(flag)) after = applyOffsetEdits(after, removeFlag(after, flag));
+      if (after !== text)
+        plan.files.push({
+          file: registryFile,
+          version: parsed.version,
+          before: text,
+          after,
+          edits: lineEdits(text, after),
+        });
     }
   }
   plan.files.sort((a, b) => a.file.localeCompare(b.file));

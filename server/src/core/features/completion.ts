@@ -130,13 +130,11 @@ function variantCompletions(
   const values = new Set<string>();
   for (const definition of summary.definitions)
     for (const value of Object.values(definition.variants)) if (typeof value === 'string') values.add(value);
-  return [...values]
-    .sort()
-    .map((value) => ({
-      label: value,
-      kind: CompletionItemKind.EnumMember,
-      detail: `variant of ${summary.key}`,
-    }));
+  return [...values].sort().map((value) => ({
+    label: value,
+    kind: CompletionItemKind.EnumMember,
+    detail: `variant of ${summary.key}`,
+  }));
 }
 
 function enclosingSwitchSubject(lines: string[], line: number): string | undefined {
