@@ -11,13 +11,27 @@ const text = flagdFile(
       state: 'ENABLED',
       variants: { on: true, off: false },
       defaultVariant: 'off',
-      targeting: { if: [{ $ref: 'staff' }, 'on', { fractional: [{ cat: ['rollout', { var: 'targetingKey' }] }, ['on', 30], ['off', 70]] }] },
+      targeting: {
+        if: [
+          { $ref: 'staff' },
+          'on',
+          { fractional: [{ cat: ['rollout', { var: 'targetingKey' }] }, ['on', 30], ['off', 70]] },
+        ],
+      },
     },
     color: {
       state: 'ENABLED',
       variants: { red: 'red', blue: 'blue', green: 'green' },
       defaultVariant: 'red',
-      targeting: { if: [{ sem_ver: [{ var: 'version' }, '>=', '2.0.0'] }, 'blue', { starts_with: [{ var: 'email' }, 'qa'] }, 'green', null] },
+      targeting: {
+        if: [
+          { sem_ver: [{ var: 'version' }, '>=', '2.0.0'] },
+          'blue',
+          { starts_with: [{ var: 'email' }, 'qa'] },
+          'green',
+          null,
+        ],
+      },
     },
     banner: {
       state: 'ENABLED',
@@ -52,16 +66,26 @@ describe('evaluation through flagd-core', () => {
         ['limit', 'number', reference.resolveNumberEvaluation('limit', 1, context)],
       ];
       for (const [flag, type, expected] of expectations) {
-        const actual = engine.evaluate(flag, type, type === 'boolean' ? false : type === 'number' ? 1 : '', context);
+        const actual = engine.evaluate(
+          flag,
+          type,
+          type === 'boolean' ? false : type === 'number' ? 1 : '',
+          context,
+        );
         const details = expected as { value: unknown; variant?: string; reason: string };
-        assert.deepEqual({ value: actual.value, variant: actual.variant ?? undefined, reason: actual.reason }, { value: details.value, variant: details.variant, reason: details.reason }, `${flag} ${JSON.stringify(context)}`);
+        assert.deepEqual(
+          { value: actual.value, variant: actual.variant ?? undefined, reason: actual.reason },
+          { value: details.value, variant: details.variant, reason: details.reason },
+          `${flag} ${JSON.stringify(context)}`,
+        );
       }
     }
   });
 
   it('buckets about 30% of users into a 30% rollout', () => {
     let on = 0;
-    for (let i = 0; i < 2000; i++) if (engine.evaluate('rollout', 'boolean', false, { targetingKey: `k${i}` }).value === true) on++;
+    for (let i = 0; i < 2000; i++)
+      if (engine.evaluate('rollout', 'boolean', false, { targetingKey: `k${i}` }).value === true) on++;
     assert.ok(on > 500 && on < 700, `${on} of 2000`);
   });
 

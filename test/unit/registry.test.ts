@@ -15,7 +15,9 @@ function codes(text: string): string[] {
 }
 
 function only(text: string, code: string) {
-  const findings = parseRegistryFile('flags/dev.flagd.json', text).findings.filter((finding) => finding.code === code);
+  const findings = parseRegistryFile('flags/dev.flagd.json', text).findings.filter(
+    (finding) => finding.code === code,
+  );
   assert.equal(findings.length, 1, `expected one ${code}, got ${JSON.stringify(findings)}`);
   return findings[0];
 }
@@ -23,7 +25,9 @@ function only(text: string, code: string) {
 describe('registry file parsing', () => {
   it('reads flags, variants, lifecycle metadata and the environment from the file name', () => {
     const text = flagdFile({
-      'new-checkout': boolFlag({ metadata: { owner: 'team-pay', type: 'release', createdAt: '2026-01-02', requires: 'new-api=on' } }),
+      'new-checkout': boolFlag({
+        metadata: { owner: 'team-pay', type: 'release', createdAt: '2026-01-02', requires: 'new-api=on' },
+      }),
     });
     const file = parseRegistryFile('flags/production.flagd.json', text);
     assert.equal(file.environment, 'production');
@@ -32,12 +36,22 @@ describe('registry file parsing', () => {
     assert.ok(flag);
     assert.equal(flag.variantType, 'boolean');
     assert.equal(flag.defaultVariant, 'off');
-    assert.deepEqual(flag.lifecycle, { owner: 'team-pay', type: 'release', createdAt: '2026-01-02', requires: ['new-api=on'], description: undefined, experiment: undefined });
+    assert.deepEqual(flag.lifecycle, {
+      owner: 'team-pay',
+      type: 'release',
+      createdAt: '2026-01-02',
+      requires: ['new-api=on'],
+      description: undefined,
+      experiment: undefined,
+    });
     assert.deepEqual(flag.keyRange.start, positionOf(text, '"new-checkout"'));
   });
 
   it('takes the environment name from metadata.environment when present', () => {
-    const file = parseRegistryFile('flags/prod.flagd.json', flagdFile({}, { metadata: { environment: 'production' } }));
+    const file = parseRegistryFile(
+      'flags/prod.flagd.json',
+      flagdFile({}, { metadata: { environment: 'production' } }),
+    );
     assert.equal(file.environment, 'production');
   });
 
@@ -71,7 +85,9 @@ describe('registry file parsing', () => {
   });
 
   it('reports variants of mixed types', () => {
-    const text = flagdFile({ a: { state: 'ENABLED', variants: { on: true, off: 'no' }, defaultVariant: 'on' } });
+    const text = flagdFile({
+      a: { state: 'ENABLED', variants: { on: true, off: 'no' }, defaultVariant: 'on' },
+    });
     const finding = only(text, 'registry/mixed-variant-types');
     assert.deepEqual(finding.range.start, positionOf(text, '{', '"variants"'));
   });
@@ -90,22 +106,45 @@ describe('registry file parsing', () => {
   });
 
   it('reports an unknown $ref with the known evaluators', () => {
-    const text = flagdFile({ a: boolFlag({ targeting: { if: [{ $ref: 'betas' }, 'on', null] } }) }, { $evaluators: { 'beta-testers': { in: ['@acme.com', { var: 'email' }] } } });
+    const text = flagdFile(
+      { a: boolFlag({ targeting: { if: [{ $ref: 'betas' }, 'on', null] } }) },
+      { $evaluators: { 'beta-testers': { in: ['@acme.com', { var: 'email' }] } } },
+    );
     const finding = only(text, 'registry/unknown-ref');
     assert.deepEqual(finding.range.start, positionOf(text, '"betas"'));
     assert.match(finding.message, /beta-testers/);
   });
 
   it('reports a targeting rule that returns an unknown variant', () => {
-    const text = flagdFile({ a: boolFlag({ targeting: { if: [{ '==': [{ var: 'email' }, 'x'] }, 'enabled', 'off'] } }) });
+    const text = flagdFile({
+      a: boolFlag({ targeting: { if: [{ '==': [{ var: 'email' }, 'x'] }, 'enabled', 'off'] } }),
+    });
     const finding = only(text, 'registry/unknown-variant');
     assert.deepEqual(finding.range.start, positionOf(text, '"enabled"'));
   });
 
   it('reports negative and all-zero rollout weights', () => {
-    const negative = flagdFile({ a: boolFlag({ targeting: { fractional: [['on', -5], ['off', 105]] } }) });
+    const negative = flagdFile({
+      a: boolFlag({
+        targeting: {
+          fractional: [
+            ['on', -5],
+            ['off', 105],
+          ],
+        },
+      }),
+    });
     assert.deepEqual(only(negative, 'registry/negative-weight').range.start, positionOf(negative, '-5'));
-    const zero = flagdFile({ a: boolFlag({ targeting: { fractional: [['on', 0], ['off', 0]] } }) });
+    const zero = flagdFile({
+      a: boolFlag({
+        targeting: {
+          fractional: [
+            ['on', 0],
+            ['off', 0],
+          ],
+        },
+      }),
+    });
     only(zero, 'registry/zero-weights');
   });
 
@@ -130,7 +169,9 @@ describe('registry checks across environment files', () => {
     const dev = flagdFile({ a: boolFlag(), b: boolFlag() });
     registry.setFile('flags/development.flagd.json', dev);
     registry.setFile('flags/production.flagd.json', flagdFile({ a: boolFlag() }));
-    const findings = registry.findings().filter((finding) => finding.code === 'registry/missing-in-environment');
+    const findings = registry
+      .findings()
+      .filter((finding) => finding.code === 'registry/missing-in-environment');
     assert.equal(findings.length, 1);
     assert.equal(findings[0].file, 'flags/development.flagd.json');
     assert.deepEqual(findings[0].range.start, positionOf(dev, '"b"'));
@@ -140,10 +181,18 @@ describe('registry checks across environment files', () => {
   it('reports variant types that differ between environments', () => {
     const registry = new Registry(now);
     registry.setFile('flags/development.flagd.json', flagdFile({ a: boolFlag() }));
-    registry.setFile('flags/production.flagd.json', flagdFile({ a: { state: 'ENABLED', variants: { on: 'yes', off: 'no' }, defaultVariant: 'on' } }));
-    const findings = registry.findings().filter((finding) => finding.code === 'registry/variant-type-mismatch');
+    registry.setFile(
+      'flags/production.flagd.json',
+      flagdFile({ a: { state: 'ENABLED', variants: { on: 'yes', off: 'no' }, defaultVariant: 'on' } }),
+    );
+    const findings = registry
+      .findings()
+      .filter((finding) => finding.code === 'registry/variant-type-mismatch');
     assert.equal(findings.length, 2);
-    assert.match(findings[0].message, /development: boolean, production: string|production: string, development: boolean/);
+    assert.match(
+      findings[0].message,
+      /development: boolean, production: string|production: string, development: boolean/,
+    );
   });
 
   it('reports prerequisites naming an unknown flag or variant, and cycles', () => {
@@ -166,7 +215,10 @@ describe('registry checks across environment files', () => {
 
   it('reports expiresAt in the past at the metadata value', () => {
     const registry = new Registry(now);
-    const text = flagdFile({ a: boolFlag({ metadata: { expiresAt: '2026-10-01' } }), b: boolFlag({ metadata: { expiresAt: '2027-01-01' } }) });
+    const text = flagdFile({
+      a: boolFlag({ metadata: { expiresAt: '2026-10-01' } }),
+      b: boolFlag({ metadata: { expiresAt: '2027-01-01' } }),
+    });
     registry.setFile('flags/production.flagd.json', text);
     const expired = registry.findings().filter((finding) => finding.code === 'registry/expired');
     assert.equal(expired.length, 1);

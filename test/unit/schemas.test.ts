@@ -7,12 +7,19 @@ import { repoRoot } from '../support/cli';
 /** Errors of a value against a schema, as "<path> <message>" with ajv (draft-07). */
 function check(schema: Record<string, unknown>, value: unknown): string[] {
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  return validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`.trim());
+  return validate(value)
+    ? []
+    : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`.trim());
 }
 
 describe('JSON schemas shipped for VS Code validation', () => {
-  const flagdSchema = JSON.parse(readFileSync(join(repoRoot, 'schemas/flagd.schema.json'), 'utf8')) as Record<string, unknown>;
-  const configSchema = JSON.parse(readFileSync(join(repoRoot, 'schemas/flaglens.schema.json'), 'utf8')) as Record<string, unknown>;
+  const flagdSchema = JSON.parse(readFileSync(join(repoRoot, 'schemas/flagd.schema.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const configSchema = JSON.parse(
+    readFileSync(join(repoRoot, 'schemas/flaglens.schema.json'), 'utf8'),
+  ) as Record<string, unknown>;
 
   it('accept every registry file of the demo that flagd accepts', () => {
     for (const name of ['staging.flagd.json', 'production.flagd.json']) {
@@ -22,8 +29,13 @@ describe('JSON schemas shipped for VS Code validation', () => {
   });
 
   it('reject a flag with an invalid state or metadata that is not primitive', () => {
-    const errors = check(flagdSchema, { flags: { a: { state: 'ON', variants: { on: true }, defaultVariant: 'on', metadata: { tags: ['x'] } } } });
-    assert.deepEqual(errors, ['/flags/a/state must be equal to one of the allowed values', '/flags/a/metadata/tags must be string,number,boolean']);
+    const errors = check(flagdSchema, {
+      flags: { a: { state: 'ON', variants: { on: true }, defaultVariant: 'on', metadata: { tags: ['x'] } } },
+    });
+    assert.deepEqual(errors, [
+      '/flags/a/state must be equal to one of the allowed values',
+      '/flags/a/metadata/tags must be string,number,boolean',
+    ]);
   });
 
   it('accept the demo flaglens.json and reject unknown settings', () => {
@@ -33,8 +45,12 @@ describe('JSON schemas shipped for VS Code validation', () => {
   });
 
   it('are all referenced from package.json', () => {
-    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { url: string }[] } };
-    const shipped = readdirSync(join(repoRoot, 'schemas')).map((name) => `./schemas/${name}`).sort();
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { jsonValidation: { url: string }[] };
+    };
+    const shipped = readdirSync(join(repoRoot, 'schemas'))
+      .map((name) => `./schemas/${name}`)
+      .sort();
     assert.deepEqual(manifest.contributes.jsonValidation.map((entry) => entry.url).sort(), shipped);
   });
 });

@@ -25,7 +25,12 @@ describe('a workspace on real files', () => {
   it('evaluates prerequisites first and passes their variants in the context', async () => {
     const workspace = await open({
       'flags/production.flagd.json': flagdFile({
-        'new-api': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off', targeting: { if: [{ in: [{ var: 'tenant' }, ['acme']] }, 'on', null] } },
+        'new-api': {
+          state: 'ENABLED',
+          variants: { on: true, off: false },
+          defaultVariant: 'off',
+          targeting: { if: [{ in: [{ var: 'tenant' }, ['acme']] }, 'on', null] },
+        },
         'usage-pricing': {
           state: 'ENABLED',
           variants: { on: true, off: false },
@@ -37,7 +42,14 @@ describe('a workspace on real files', () => {
     });
     assert.equal(workspace.evaluate('usage-pricing', 'production', { tenant: 'acme' })?.value, true);
     assert.equal(workspace.evaluate('usage-pricing', 'production', { tenant: 'globex' })?.value, false);
-    assert.equal(workspace.evaluate('usage-pricing', 'production', { tenant: 'globex', prerequisites: { 'new-api': 'on' } })?.value, true, 'a context that says it already evaluated them wins');
+    assert.equal(
+      workspace.evaluate('usage-pricing', 'production', {
+        tenant: 'globex',
+        prerequisites: { 'new-api': 'on' },
+      })?.value,
+      true,
+      'a context that says it already evaluated them wins',
+    );
   });
 
   it('honours .gitignore and the size limit when it lists code, and reports skipped files', async () => {
@@ -51,12 +63,20 @@ describe('a workspace on real files', () => {
       'flags/dev.flagd.json': flagdFile({}),
     });
     assert.deepEqual(workspace.codeFiles, ['src/app.ts']);
-    assert.deepEqual(workspace.tooLarge.map((entry) => entry.file), ['src/big.ts']);
-    assert.deepEqual(workspace.usages().map((usage) => usage.flag), ['a']);
+    assert.deepEqual(
+      workspace.tooLarge.map((entry) => entry.file),
+      ['src/big.ts'],
+    );
+    assert.deepEqual(
+      workspace.usages().map((usage) => usage.flag),
+      ['a'],
+    );
   });
 
   it('keeps production protected when flaglens.json names other environments only', async () => {
-    const workspace = await open({ 'flaglens.json': JSON.stringify({ environments: { staging: { protected: true } } }) });
+    const workspace = await open({
+      'flaglens.json': JSON.stringify({ environments: { staging: { protected: true } } }),
+    });
     assert.equal(workspace.isProtected('production'), true);
     assert.equal(workspace.isProtected('staging'), true);
     assert.equal(workspace.isProtected('development'), false);
