@@ -73,6 +73,26 @@ const PURE_SDK_CALLS = new Set([
   'useFlag',
 ]);
 
+/**
+ * Names other libraries use too (`isOn`, `isEnabled`, `variation`, `useFlag`...): a call of one is
+ * a flag read only with evidence of its SDK (an import from it, or a receiver named like a client).
+ */
+const COMMON_NAMES = new Set([
+  'isOn',
+  'isOff',
+  'isEnabled',
+  'variation',
+  'getVariant',
+  'useFlag',
+  'useFeature',
+  'useVariant',
+]);
+export const SDK_RECEIVER_NAME = /^(?:ld|launchdarkly|gb|growthbook)|unleash|client$|flags$/i;
+
+export function needsSdkEvidence(name: string): boolean {
+  return COMMON_NAMES.has(name);
+}
+
 export function isKnownFlagApi(name: string): boolean {
   return name in METHOD_SHAPES || name in FUNCTION_SHAPES || name === 'useFlag';
 }
@@ -105,14 +125,19 @@ export function detailsMemberValue(member: string, value: unknown): { value: unk
 export const PIN_CALL_NAME =
   /^(?:set|override|mock|stub|fake|force|toggle|enable|disable)[A-Za-z]*$|^(?:remove|add)?(?:Override|Flag|Listener|Handler)s?$/;
 /** Event-emitter methods that take `change:<key>` / `update:<key>` (LaunchDarkly's listeners). */
-export const LISTENER_CALL_NAME = /^(?:on|once|off|addListener|removeListener|addEventListener|removeEventListener)$/;
+export const LISTENER_CALL_NAME =
+  /^(?:on|once|off|addListener|removeListener|addEventListener|removeEventListener)$/;
 /** Callees whose object argument maps flag keys to pinned values (mocks, test providers, bootstrap). */
-export const PIN_OBJECT_CALLEE = /mock|stub|fake|override|flags?$|provider|bootstrap|setFlags|initialize|init$/i;
+export const PIN_OBJECT_CALLEE =
+  /mock|stub|fake|override|flags?$|provider|bootstrap|setFlags|initialize|init$/i;
 
 /** A test case or a group of them (mocha, jest, vitest, node:test). */
 export const TEST_CASE_NAMES = new Set(['it', 'test', 'specify']);
 export const TEST_GROUP_NAMES = new Set(['describe', 'context', 'suite']);
 
 export function isTestFile(path: string): boolean {
-  return /(?:^|\/)(?:test|tests|__tests__|__mocks__|spec)\//.test(path) || /\.(?:test|spec)\.[cm]?[jt]sx?$/.test(path);
+  return (
+    /(?:^|\/)(?:test|tests|__tests__|__mocks__|spec)\//.test(path) ||
+    /\.(?:test|spec)\.[cm]?[jt]sx?$/.test(path)
+  );
 }

@@ -7,7 +7,14 @@ import { ts } from 'ts-morph';
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { LineIndex } from '../text';
 import { camelCaseFlagKey } from '../usages/camelCase';
-import { FLAGS_OBJECT_HOOKS, isKnownFlagApi, readShapeOf, type ReadShape } from './flagApis';
+import {
+  FLAGS_OBJECT_HOOKS,
+  isKnownFlagApi,
+  needsSdkEvidence,
+  readShapeOf,
+  SDK_RECEIVER_NAME,
+  type ReadShape,
+} from './flagApis';
 import type { WorkspaceProgram } from './workspaceProgram';
 
 export interface FlagRead {
@@ -34,7 +41,11 @@ function stripExpression(node: ts.Expression): ts.Expression {
 }
 
 /** The string a key expression stands for, followed through constants, enums and object members. */
-export function resolveKeyString(program: WorkspaceProgram, expression: ts.Expression, depth = 0): string | undefined {
+export function resolveKeyString(
+  program: WorkspaceProgram,
+  expression: ts.Expression,
+  depth = 0,
+): string | undefined {
   const node = stripExpression(expression);
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (depth > 6) return undefined;
@@ -52,12 +63,18 @@ export function resolveKeyString(program: WorkspaceProgram, expression: ts.Expre
   if (!symbol) return undefined;
   const declaration = program.canonical(symbol).declarations?.[0];
   if (!declaration) return undefined;
-  if (ts.isEnumMember(declaration) && declaration.initializer) return resolveKeyString(program, declaration.initializer, depth + 1);
-  if ((ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration)) && declaration.initializer) {
-    if (ts.isVariableDeclaration(declaration) && !(declaration.parent.flags & ts.NodeFlags.Const)) return undefined;
+  if (ts.isEnumMember(declaration) && declaration.initializer)
+    return resolveKeyString(program, declaration.initializer, depth + 1);
+  if (
+    (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration)) &&
+    declaration.initializer
+  ) {
+    if (ts.isVariableDeclaration(declaration) && !(declaration.parent.flags & ts.NodeFlags.Const))
+      return undefined;
     return resolveKeyString(program, declaration.initializer, depth + 1);
   }
-  if (ts.isPropertyDeclaration(declaration) && declaration.initializer) return resolveKeyString(program, declaration.initializer, depth + 1);
+  if (ts.isPropertyDeclaration(declaration) && declaration.initializer)
+    return resolveKeyString(program, declaration.initializer, depth + 1);
   if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
     // `const { NEW_CHECKOUT } = FLAGS`
     const variable = declaration.parent.parent;
@@ -84,17 +101,25 @@ function calleeName(call: ts.CallExpression): { name: string; isMethod: boolean 
 /** The SDK a hook or function call comes from, by the module its name is imported from. */
 function sdkOfCall(program: WorkspaceProgram, call: ts.CallExpression): string {
   const callee = call.expression;
-  const identifier = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+  const identifier = ts.isIdentifier(callee)
+    ? callee
+    : ts.isPropertyAccessExpression(callee)
+      ? callee.expression
+      : undefined;
   if (!identifier || !ts.isIdentifier(identifier)) return 'unknown';
   const declaration = program.symbolAt(identifier)?.declarations?.[0];
   let module: string | undefined;
-  if (declaration && (ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration))) {
+  if (
+    declaration &&
+    (ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration))
+  ) {
     const importDeclaration = ts.isImportSpecifier(declaration)
       ? declaration.parent.parent.parent
       : ts.isNamespaceImport(declaration)
         ? declaration.parent.parent
         : declaration.parent;
-    if (ts.isStringLiteral(importDeclaration.moduleSpecifier)) module = importDeclaration.moduleSpecifier.text;
+    if (ts.isStringLiteral(importDeclaration.moduleSpecifier))
+      module = importDeclaration.moduleSpecifier.text;
   }
   if (!module) return 'unknown';
   if (/unleash/.test(module)) return 'unleash';
@@ -102,6 +127,33 @@ function sdkOfCall(program: WorkspaceProgram, call: ts.CallExpression): string {
   if (/growthbook/.test(module)) return 'growthbook';
   if (/openfeature/.test(module)) return 'openfeature';
   return 'unknown';
+}
+
+/** A common name (`isOn`, `variation`) is a flag read only on an SDK client or when imported from an SDK. */
+function hasSdkEvidence(
+  program: WorkspaceProgram,
+  call: ts.CallExpression,
+  callee: { name: string; isMethod: boolean },
+): boolean {
+  if (!needsSdkEvidence(callee.name)) return true;
+  if (sdkOfCall(program, call) !== 'unknown') return true;
+  if (!callee.isMethod || !ts.isPropertyAccessExpression(call.expression)) return false;
+  const receiver = call.expression.expression;
+  const receiverName = ts.isIdentifier(receiver)
+    ? receiver.text
+    : ts.isPropertyAccessExpression(receiver)
+      ? receiver.name.text
+      : undefined;
+  if (receiverName && SDK_RECEIVER_NAME.test(receiverName)) return true;
+  // A file that imports an SDK calls its client's methods.
+  return call
+    .getSourceFile()
+    .statements.some(
+      (statement) =>
+        ts.isImportDeclaration(statement) &&
+        ts.isStringLiteral(statement.moduleSpecifier) &&
+        /launchdarkly|unleash|growthbook|openfeature/.test(statement.moduleSpecifier.text),
+    );
 }
 
 /** Functions that forward one of their parameters as the key of an SDK read: `isFeatureOn(key)`. */
@@ -119,9 +171,14 @@ function findWrappers(program: WorkspaceProgram): Map<ts.Symbol, { keyArg: numbe
             const index = fn.parameters.indexOf(declaration);
             let nameNode: ts.Node | undefined;
             if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) nameNode = fn.name;
-            else if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent)) nameNode = fn.parent.name;
+            else if (
+              (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+              ts.isVariableDeclaration(fn.parent)
+            )
+              nameNode = fn.parent.name;
             const symbol = nameNode ? program.symbolAt(nameNode) : undefined;
-            if (symbol && nameNode && ts.isIdentifier(nameNode)) wrappers.set(program.canonical(symbol), { keyArg: index, name: nameNode.text });
+            if (symbol && nameNode && ts.isIdentifier(nameNode))
+              wrappers.set(program.canonical(symbol), { keyArg: index, name: nameNode.text });
           }
         }
       }
@@ -141,7 +198,12 @@ function isFlagsObject(program: WorkspaceProgram, expression: ts.Expression): bo
   }
   if (ts.isIdentifier(node)) {
     const declaration = program.symbolAt(node)?.declarations?.[0];
-    return !!declaration && ts.isVariableDeclaration(declaration) && !!declaration.initializer && isFlagsObject(program, declaration.initializer);
+    return (
+      !!declaration &&
+      ts.isVariableDeclaration(declaration) &&
+      !!declaration.initializer &&
+      isFlagsObject(program, declaration.initializer)
+    );
   }
   return false;
 }
@@ -154,11 +216,20 @@ export function findFlagReads(program: WorkspaceProgram, flag: string): FlagRead
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && node.arguments.length > 0) {
         const callee = calleeName(node);
-        if (callee && isKnownFlagApi(callee.name) && resolveKeyString(program, node.arguments[0]) === flag) {
+        if (
+          callee &&
+          isKnownFlagApi(callee.name) &&
+          hasSdkEvidence(program, node, callee) &&
+          resolveKeyString(program, node.arguments[0]) === flag
+        ) {
           const sdk = callee.name === 'useFlag' ? sdkOfCall(program, node) : 'unknown';
           reads.push({ path, node, shape: readShapeOf(callee.name, sdk, callee.isMethod), api: callee.name });
         } else if (callee) {
-          const nameNode = ts.isIdentifier(node.expression) ? node.expression : ts.isPropertyAccessExpression(node.expression) ? node.expression.name : undefined;
+          const nameNode = ts.isIdentifier(node.expression)
+            ? node.expression
+            : ts.isPropertyAccessExpression(node.expression)
+              ? node.expression.name
+              : undefined;
           const symbol = nameNode ? program.symbolAt(nameNode) : undefined;
           const wrapper = symbol ? wrappers.get(program.canonical(symbol)) : undefined;
           const key = wrapper ? node.arguments[wrapper.keyArg] : undefined;
@@ -178,7 +249,11 @@ export function findFlagReads(program: WorkspaceProgram, flag: string): FlagRead
         ) {
           reads.push({ path, node, shape: 'binding', api: 'useFlags' });
         }
-      } else if (ts.isPropertyAccessExpression(node) && flagNames.has(node.name.text) && isFlagsObject(program, node.expression)) {
+      } else if (
+        ts.isPropertyAccessExpression(node) &&
+        flagNames.has(node.name.text) &&
+        isFlagsObject(program, node.expression)
+      ) {
         reads.push({ path, node, shape: 'value', api: 'useFlags' });
       } else if (
         ts.isElementAccessExpression(node) &&
@@ -201,7 +276,12 @@ function readNodeAt(sourceFile: ts.SourceFile, start: number, end: number): Flag
   const visit = (node: ts.Node): void => {
     if (node.getStart() > start || node.end < end) return;
     if (node.getStart() === start && node.end === end) {
-      if (ts.isCallExpression(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isBindingElement(node)) {
+      if (
+        ts.isCallExpression(node) ||
+        ts.isPropertyAccessExpression(node) ||
+        ts.isElementAccessExpression(node) ||
+        ts.isBindingElement(node)
+      ) {
         found ??= node;
       } else if (ts.isIdentifier(node) && ts.isBindingElement(node.parent)) {
         found ??= node.parent;
@@ -243,7 +323,10 @@ export function readsFromUsages(
     if (ts.isBindingElement(node)) shape = 'binding';
     else if (ts.isCallExpression(node)) {
       const callee = calleeName(node);
-      shape = usage.resolution === 'wrapper' || !isKnownFlagApi(usage.api) ? 'value' : readShapeOf(usage.api, usage.sdk, callee?.isMethod ?? false);
+      shape =
+        usage.resolution === 'wrapper' || !isKnownFlagApi(usage.api)
+          ? 'value'
+          : readShapeOf(usage.api, usage.sdk, callee?.isMethod ?? false);
     } else shape = 'value';
     reads.push({ path: usage.file, node, shape, api: usage.api });
   }

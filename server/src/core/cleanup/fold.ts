@@ -9,9 +9,18 @@
  * value is the same.
  */
 import { ts } from 'ts-morph';
-import { compareKnown, isTruthy, literalValue, NOT_A_LITERAL, renderValue, typeofKnown, type KnownValue, type QuoteStyle } from './literals';
+import {
+  compareKnown,
+  isTruthy,
+  literalValue,
+  NOT_A_LITERAL,
+  renderValue,
+  typeofKnown,
+  type KnownValue,
+  type QuoteStyle,
+} from './literals';
 import { isBooleanExpression, type PurityAnalysis } from './purity';
-import { slice, text, type Piece, type Span } from './trackedText';
+import { slice, text, type ConstantSpan, type Piece } from './trackedText';
 
 export type FoldContext = 'bool' | 'value';
 
@@ -45,14 +54,22 @@ export class ExpressionFolder {
   readonly refused: ts.Node[] = [];
 
   constructor(
-    private readonly flagConstants: readonly Span[],
+    private readonly flagConstants: readonly ConstantSpan[],
     private readonly purity: PurityAnalysis,
     private readonly quote: QuoteStyle,
+    /** Whether the checker knows an expression to be a boolean (a `boolean` parameter, a predicate call). */
+    private readonly isBooleanTyped: (node: ts.Expression) => boolean = () => false,
   ) {}
 
   isFlagConstant(node: ts.Node): boolean {
     const start = node.getStart();
     return this.flagConstants.some((span) => span.start === start && span.end === node.end);
+  }
+
+  /** A constant the user wrote that a fold of the flag selected, rather than the flag's value itself. */
+  isDerivedConstant(node: ts.Node): boolean {
+    const start = node.getStart();
+    return this.flagConstants.some((span) => span.start === start && span.end === node.end && span.derived);
   }
 
   containsFlagConstant(node: ts.Node): boolean {
@@ -73,16 +90,21 @@ export class ExpressionFolder {
     if (ts.isParenthesizedExpression(node)) return this.foldParenthesized(node, context);
     if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
       const operand = this.fold(node.operand, 'bool');
-      if (operand.kind === 'const') return { kind: 'const', value: !isTruthy(operand.value), effects: operand.effects };
+      if (operand.kind === 'const')
+        return { kind: 'const', value: !isTruthy(operand.value), effects: operand.effects };
       if (operand.kind === 'same') return SAME;
-      return this.expr([slice(node.getStart(), node.operand.getStart()), ...this.piecesOf(operand, node.operand)]);
+      return this.expr([
+        slice(node.getStart(), node.operand.getStart()),
+        ...this.piecesOf(operand, node.operand),
+      ]);
     }
     if (ts.isTypeOfExpression(node)) {
       const operand = this.fold(node.expression, 'value');
-      if (operand.kind === 'const') return { kind: 'const', value: typeofKnown(operand.value), effects: operand.effects };
+      if (operand.kind === 'const')
+        return { kind: 'const', value: typeofKnown(operand.value), effects: operand.effects };
       return SAME;
     }
-    if (ts.isBinaryExpression(node)) return this.foldBinary(node, context);
+    if (ts.isBinaryExpression(node) && isFoldable(node)) return this.foldBinary(node, context);
     if (ts.isConditionalExpression(node)) return this.foldConditional(node, context);
     return SAME;
   }
@@ -100,6 +122,15 @@ export class ExpressionFolder {
 
   private expr(pieces: Piece[], effects: Piece[][] = [], node?: ts.Expression): ExprOutcome {
     return { kind: 'expr', pieces, effects, node };
+  }
+
+  /** A rebuilt expression whose text did not change is the original node (so parentheses can go). */
+  private rebuilt(node: ts.Expression, pieces: Piece[]): ExprOutcome {
+    const source = node.getSourceFile().text;
+    const rendered = pieces
+      .map((piece) => (piece.kind === 'text' ? piece.text : source.slice(piece.start, piece.end)))
+      .join('');
+    return rendered === node.getText() ? this.original(node) : this.expr(pieces);
   }
 
   private original(node: ts.Expression): ExprOutcome {
@@ -125,7 +156,7 @@ export class ExpressionFolder {
     if (inner.kind !== 'expr') return inner;
     if (inner.node && isSimpleExpression(inner.node)) return inner;
     if (inner.effects.length > 0) return inner;
-    return this.expr([
+    return this.rebuilt(node, [
       slice(node.getStart(), node.expression.getStart()),
       ...inner.pieces,
       slice(node.expression.end, node.end),
@@ -134,7 +165,7 @@ export class ExpressionFolder {
 
   private rebuildBinary(node: ts.BinaryExpression, left: Outcome, right: Outcome): Outcome {
     if (left.kind === 'same' && right.kind === 'same') return SAME;
-    return this.expr([
+    return this.rebuilt(node, [
       ...this.piecesOf(left, node.left),
       slice(node.left.end, node.right.getStart()),
       ...this.piecesOf(right, node.right),
@@ -157,8 +188,14 @@ export class ExpressionFolder {
     const left = this.fold(node.left, 'value');
     const right = this.fold(node.right, 'value');
     if (left.kind === 'const' || right.kind === 'const') {
-      const leftValue = left.kind === 'const' ? left.value : left.kind === 'same' ? literalValue(node.left) : NOT_A_LITERAL;
-      const rightValue = right.kind === 'const' ? right.value : right.kind === 'same' ? literalValue(node.right) : NOT_A_LITERAL;
+      const leftValue =
+        left.kind === 'const' ? left.value : left.kind === 'same' ? literalValue(node.left) : NOT_A_LITERAL;
+      const rightValue =
+        right.kind === 'const'
+          ? right.value
+          : right.kind === 'same'
+            ? literalValue(node.right)
+            : NOT_A_LITERAL;
       if (leftValue !== NOT_A_LITERAL && rightValue !== NOT_A_LITERAL) {
         const result = compareKnown(operator, leftValue, rightValue);
         if (result !== undefined) {
@@ -182,7 +219,7 @@ export class ExpressionFolder {
     }
     const right = this.fold(node.right, context);
     if (right.kind === 'const' && right.effects.length === 0) {
-      const booleanLeft = isBooleanExpression(node.left);
+      const booleanLeft = isBooleanExpression(node.left) || this.isBooleanTyped(node.left);
       const neutral = isAnd ? isTruthy(right.value) : !isTruthy(right.value);
       if (neutral) {
         // `x && true`, `x || false`: x, when only truthiness matters or x is a boolean already.
@@ -205,8 +242,18 @@ export class ExpressionFolder {
     }
     const whenTrue = this.fold(node.whenTrue, context);
     const whenFalse = this.fold(node.whenFalse, context);
+    if (
+      whenTrue.kind === 'const' &&
+      whenFalse.kind === 'const' &&
+      whenTrue.effects.length === 0 &&
+      whenFalse.effects.length === 0 &&
+      Object.is(whenTrue.value, whenFalse.value)
+    ) {
+      // `c ? K : K`: the flag decides the value whichever way `c` goes.
+      return { kind: 'const', value: whenTrue.value, effects: this.effectOf(condition, node.condition) };
+    }
     if (condition.kind === 'same' && whenTrue.kind === 'same' && whenFalse.kind === 'same') return SAME;
-    return this.expr([
+    return this.rebuilt(node, [
       ...this.piecesOf(condition, node.condition),
       slice(node.condition.end, node.whenTrue.getStart()),
       ...this.piecesOf(whenTrue, node.whenTrue),
@@ -217,7 +264,7 @@ export class ExpressionFolder {
 }
 
 /** Expressions that need no parentheses wherever an operand stood. */
-export function isSimpleExpression(node: ts.Expression): boolean {
+function isSimpleExpression(node: ts.Expression): boolean {
   return (
     ts.isIdentifier(node) ||
     ts.isStringLiteral(node) ||
@@ -239,9 +286,80 @@ export function isSimpleExpression(node: ts.Expression): boolean {
   );
 }
 
+/** How tightly an expression binds (higher binds tighter), for dropping parentheses safely. */
+export function precedenceOf(node: ts.Expression): number {
+  if (ts.isBinaryExpression(node)) {
+    const operator = node.operatorToken.kind;
+    if (operator === ts.SyntaxKind.CommaToken) return 0;
+    if (operator >= ts.SyntaxKind.FirstAssignment && operator <= ts.SyntaxKind.LastAssignment) return 1;
+    switch (operator) {
+      case ts.SyntaxKind.QuestionQuestionToken:
+        return 3;
+      case ts.SyntaxKind.BarBarToken:
+        return 4;
+      case ts.SyntaxKind.AmpersandAmpersandToken:
+        return 5;
+      case ts.SyntaxKind.BarToken:
+        return 6;
+      case ts.SyntaxKind.CaretToken:
+        return 7;
+      case ts.SyntaxKind.AmpersandToken:
+        return 8;
+      case ts.SyntaxKind.EqualsEqualsToken:
+      case ts.SyntaxKind.ExclamationEqualsToken:
+      case ts.SyntaxKind.EqualsEqualsEqualsToken:
+      case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+        return 9;
+      case ts.SyntaxKind.LessThanToken:
+      case ts.SyntaxKind.GreaterThanToken:
+      case ts.SyntaxKind.LessThanEqualsToken:
+      case ts.SyntaxKind.GreaterThanEqualsToken:
+      case ts.SyntaxKind.InstanceOfKeyword:
+      case ts.SyntaxKind.InKeyword:
+        return 10;
+      case ts.SyntaxKind.LessThanLessThanToken:
+      case ts.SyntaxKind.GreaterThanGreaterThanToken:
+      case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
+        return 11;
+      case ts.SyntaxKind.PlusToken:
+      case ts.SyntaxKind.MinusToken:
+        return 12;
+      case ts.SyntaxKind.AsteriskAsteriskToken:
+        return 14;
+      default:
+        return 13;
+    }
+  }
+  if (ts.isArrowFunction(node) || ts.isYieldExpression(node)) return 1;
+  if (ts.isConditionalExpression(node)) return 2;
+  if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return 10;
+  if (
+    ts.isPrefixUnaryExpression(node) ||
+    ts.isAwaitExpression(node) ||
+    ts.isTypeOfExpression(node) ||
+    ts.isVoidExpression(node) ||
+    ts.isDeleteExpression(node) ||
+    ts.isTypeAssertionExpression(node)
+  ) {
+    return 15;
+  }
+  if (ts.isPostfixUnaryExpression(node)) return 16;
+  if (
+    ts.isCallExpression(node) ||
+    ts.isPropertyAccessExpression(node) ||
+    ts.isElementAccessExpression(node) ||
+    ts.isNewExpression(node) ||
+    ts.isNonNullExpression(node) ||
+    ts.isTaggedTemplateExpression(node)
+  )
+    return 17;
+  return 18;
+}
+
 /** Expression kinds the folder looks into: a flag constant inside anything else is a leaf. */
 export function isFoldable(node: ts.Node): node is ts.Expression {
-  if (ts.isParenthesizedExpression(node) || ts.isConditionalExpression(node) || ts.isTypeOfExpression(node)) return true;
+  if (ts.isParenthesizedExpression(node) || ts.isConditionalExpression(node) || ts.isTypeOfExpression(node))
+    return true;
   if (ts.isPrefixUnaryExpression(node)) return node.operator === ts.SyntaxKind.ExclamationToken;
   if (ts.isBinaryExpression(node)) {
     switch (node.operatorToken.kind) {
@@ -260,12 +378,4 @@ export function isFoldable(node: ts.Node): node is ts.Expression {
     }
   }
   return false;
-}
-
-/** Is `node` an operand position of a foldable parent (so not a root of its own)? */
-export function isFoldableOperand(node: ts.Node): boolean {
-  const parent = node.parent;
-  if (!isFoldable(parent)) return false;
-  if (ts.isConditionalExpression(parent)) return true;
-  return true;
 }

@@ -51,30 +51,6 @@ export function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** One indentation level as the file writes it (two spaces, four, or a tab). */
-export function indentUnitOf(text: string): string {
-  const counts = new Map<string, number>();
-  let previous = '';
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
-    if (indent.length > previous.length && indent.startsWith(previous)) {
-      const unit = indent.slice(previous.length);
-      counts.set(unit, (counts.get(unit) ?? 0) + 1);
-    }
-    previous = indent;
-  }
-  let best = '  ';
-  let bestCount = 0;
-  for (const [unit, count] of counts) {
-    if (count > bestCount) {
-      best = unit;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
 /**
  * Comments above `node` that belong to it: on their own lines, and not separated from it (or from
  * each other) by a blank line. A file header separated by a blank line is not the node's.
@@ -105,8 +81,8 @@ export function endWithTrailingComments(text: string, node: ts.Node): number {
  */
 export function deletionSpan(text: string, first: ts.Node, last: ts.Node, keepLeadingComments = false): Span {
   const nodeStart = first.getStart();
-  let start = keepLeadingComments ? nodeStart : ownedLeadingCommentStart(text, first);
-  let end = endWithTrailingComments(text, last);
+  const start = keepLeadingComments ? nodeStart : ownedLeadingCommentStart(text, first);
+  const end = endWithTrailingComments(text, last);
   if (!startsLine(text, start)) {
     // Shares its line with earlier code: delete from the end of that code.
     return { start: keepLeadingComments ? nodeStart : first.pos, end };
@@ -117,13 +93,28 @@ export function deletionSpan(text: string, first: ts.Node, last: ts.Node, keepLe
     while (next < text.length && (text[next] === ' ' || text[next] === '\t')) next++;
     return { start, end: next };
   }
-  start = lineStartOf(text, start);
-  end = nextLineStart(text, end);
+  return collapseBlankLines(text, { start: lineStartOf(text, start), end: nextLineStart(text, end) });
+}
+
+/**
+ * Widens a deletion of whole lines so that it leaves no blank line at the start of a file or a
+ * block, no blank line before a closing brace, and never two blank lines in a row.
+ */
+export function collapseBlankLines(text: string, span: Span): Span {
+  let { start, end } = span;
+  if (
+    !(start === 0 || text.charCodeAt(start - 1) === 10) ||
+    !(end === text.length || text.charCodeAt(end - 1) === 10)
+  )
+    return span;
   const previousLineStart = start > 0 ? lineStartOf(text, start - 1) : -1;
   const previousBlank = previousLineStart >= 0 && isBlankLineAt(text, previousLineStart);
   const atEnd = end >= text.length;
   const nextBlank = !atEnd && isBlankLineAt(text, end);
-  const nextCloses = atEnd || /^[ \t]*[})\]]/.test(text.slice(end, lineEndOf(text, end) + 1)) || /^[ \t]*<\//.test(text.slice(end, end + 200));
+  const nextCloses =
+    atEnd ||
+    /^[ \t]*[})\]]/.test(text.slice(end, lineEndOf(text, end) + 1)) ||
+    /^[ \t]*<\//.test(text.slice(end, end + 200));
   const previousOpens = previousLineStart < 0 || /[{([>]\s*$/.test(text.slice(previousLineStart, start));
   if (previousBlank && (nextBlank || nextCloses)) {
     start = previousLineStart;
@@ -139,9 +130,13 @@ export function listElementDeletionSpan(text: string, elements: readonly ts.Node
   const next = elements[index + 1];
   const previous = elements[index - 1];
   if (next) {
-    const ownLine = startsLine(text, element.getStart()) && !sameLine(text, element.getStart(), next.getStart());
+    const ownLine =
+      startsLine(text, element.getStart()) && !sameLine(text, element.getStart(), next.getStart());
     if (ownLine) {
-      return { start: lineStartOf(text, ownedLeadingCommentStart(text, element)), end: lineStartOf(text, ownedLeadingCommentStart(text, next)) };
+      return {
+        start: lineStartOf(text, ownedLeadingCommentStart(text, element)),
+        end: lineStartOf(text, ownedLeadingCommentStart(text, next)),
+      };
     }
     return { start: element.getStart(), end: next.getStart() };
   }
@@ -149,7 +144,10 @@ export function listElementDeletionSpan(text: string, elements: readonly ts.Node
     const afterElement = text.slice(element.end, lineEndOf(text, element.end));
     const hasTrailingComma = /^\s*,/.test(afterElement);
     if (hasTrailingComma && startsLine(text, element.getStart())) {
-      return { start: lineStartOf(text, ownedLeadingCommentStart(text, element)), end: nextLineStart(text, element.end) };
+      return {
+        start: lineStartOf(text, ownedLeadingCommentStart(text, element)),
+        end: nextLineStart(text, element.end),
+      };
     }
     return { start: previous.end, end: element.end };
   }
@@ -165,7 +163,10 @@ export function sameLine(text: string, a: number, b: number): boolean {
  * The inside of a block, as whole lines when the braces stand on their own lines: from the line
  * after `{` to the end of the last line before `}`. Undefined for an empty block.
  */
-export function blockInterior(text: string, block: ts.Block | ts.CaseBlock | ts.ModuleBlock): Span | undefined {
+export function blockInterior(
+  text: string,
+  block: ts.Block | ts.CaseBlock | ts.ModuleBlock,
+): Span | undefined {
   const open = block.getStart() + 1;
   const close = block.end - 1;
   let start = open;

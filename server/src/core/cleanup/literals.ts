@@ -40,11 +40,15 @@ export function renderValue(value: KnownValue, quote: QuoteStyle): string {
   if (typeof value === 'string') return renderString(value, quote);
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map((item) => renderValue(item as KnownValue, quote)).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => renderValue(item as KnownValue, quote)).join(', ')}]`;
   const entries = Object.entries(value as Record<string, KnownValue>);
   if (entries.length === 0) return '{}';
   const body = entries
-    .map(([key, item]) => `${IDENTIFIER.test(key) ? key : renderString(key, quote)}: ${renderValue(item, quote)}`)
+    .map(
+      ([key, item]) =>
+        `${IDENTIFIER.test(key) ? key : renderString(key, quote)}: ${renderValue(item, quote)}`,
+    )
     .join(', ');
   return `{ ${body} }`;
 }
@@ -92,11 +96,15 @@ function looseEquals(a: KnownValue, b: KnownValue): boolean {
   if (a === null || a === undefined || b === null || b === undefined) return false;
   if (typeof a === 'object' || typeof b === 'object') return a === b;
   // Same rules as `==` for primitives.
-  return a == b; // eslint-disable-line eqeqeq
+  return a == b;
 }
 
 /** The result of a comparison between known values, or undefined when it cannot be decided here. */
-export function compareKnown(operator: ts.SyntaxKind, left: KnownValue, right: KnownValue): boolean | undefined {
+export function compareKnown(
+  operator: ts.SyntaxKind,
+  left: KnownValue,
+  right: KnownValue,
+): boolean | undefined {
   switch (operator) {
     case ts.SyntaxKind.EqualsEqualsEqualsToken:
       return strictEquals(left, right);

@@ -20,7 +20,8 @@ export function minimalEdits(before: string, after: string): OffsetEdit[] {
     while (prefix < maxPrefix && removed[prefix] === added[prefix]) prefix++;
     let suffix = 0;
     const maxSuffix = Math.min(removed.length, added.length) - prefix;
-    while (suffix < maxSuffix && removed[removed.length - 1 - suffix] === added[added.length - 1 - suffix]) suffix++;
+    while (suffix < maxSuffix && removed[removed.length - 1 - suffix] === added[added.length - 1 - suffix])
+      suffix++;
     edits.push({
       offset: hunkStart + prefix,
       length: removed.length - prefix - suffix,

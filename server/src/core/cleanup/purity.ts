@@ -9,6 +9,8 @@ import { isPureSdkCall } from './flagApis';
 import type { WorkspaceProgram } from './workspaceProgram';
 
 const PURE_GLOBAL_CALLS = new Set(['Boolean', 'String', 'Number']);
+/** Constructors of plain containers: making one and dropping it does nothing. */
+const PURE_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Object']);
 
 function calleeName(call: ts.CallExpression): string | undefined {
   const callee = call.expression;
@@ -57,11 +59,16 @@ export class PurityAnalysis {
           return computed && pure(property.initializer);
         }
         if (ts.isSpreadAssignment(property)) return pure(property.expression);
-        return ts.isShorthandPropertyAssignment(property) || ts.isMethodDeclaration(property) || ts.isAccessor(property);
+        return (
+          ts.isShorthandPropertyAssignment(property) ||
+          ts.isMethodDeclaration(property) ||
+          ts.isAccessor(property)
+        );
       });
     }
     if (ts.isPrefixUnaryExpression(node)) {
-      if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) return false;
+      if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+        return false;
       return pure(node.operand);
     }
     if (ts.isPostfixUnaryExpression(node)) return false;
@@ -71,9 +78,18 @@ export class PurityAnalysis {
       if (operator >= ts.SyntaxKind.FirstAssignment && operator <= ts.SyntaxKind.LastAssignment) return false;
       return pure(node.left) && pure(node.right);
     }
-    if (ts.isConditionalExpression(node)) return pure(node.condition) && pure(node.whenTrue) && pure(node.whenFalse);
-    if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node)) return this.isPureJsx(node, depth);
+    if (ts.isConditionalExpression(node))
+      return pure(node.condition) && pure(node.whenTrue) && pure(node.whenFalse);
+    if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node))
+      return this.isPureJsx(node, depth);
     if (ts.isClassExpression(node)) return false;
+    if (ts.isNewExpression(node)) {
+      return (
+        ts.isIdentifier(node.expression) &&
+        PURE_CONSTRUCTORS.has(node.expression.text) &&
+        (node.arguments ?? []).every((argument) => pure(argument))
+      );
+    }
     if (ts.isCallExpression(node)) return this.isPureCall(node, depth);
     return false;
   }
@@ -101,7 +117,18 @@ export class PurityAnalysis {
     const callee = call.expression;
     if (ts.isPropertyAccessExpression(callee) && !this.isPure(callee.expression, depth)) return false;
     const name = calleeName(call);
-    if (name !== undefined && (isPureSdkCall(name) || (ts.isIdentifier(callee) && PURE_GLOBAL_CALLS.has(name)))) {
+    // `require('x')` is an import: dropping an unused one is what deleting an import does.
+    if (
+      name === 'require' &&
+      ts.isIdentifier(callee) &&
+      call.arguments.length === 1 &&
+      ts.isStringLiteral(call.arguments[0])
+    )
+      return true;
+    if (
+      name !== undefined &&
+      (isPureSdkCall(name) || (ts.isIdentifier(callee) && PURE_GLOBAL_CALLS.has(name)))
+    ) {
       return true;
     }
     if (!this.program || depth > 3 || !ts.isIdentifier(callee)) return false;
@@ -128,7 +155,8 @@ export class PurityAnalysis {
     let pure = false;
     if (body && ts.isBlock(body)) {
       const only = body.statements.length === 1 ? body.statements[0] : undefined;
-      pure = !!only && ts.isReturnStatement(only) && (!only.expression || this.isPure(only.expression, depth));
+      pure =
+        !!only && ts.isReturnStatement(only) && (!only.expression || this.isPure(only.expression, depth));
     } else if (body) {
       pure = this.isPure(body, depth);
     }
@@ -143,7 +171,12 @@ export function isBooleanExpression(node: ts.Expression): boolean {
   while (ts.isParenthesizedExpression(current)) current = current.expression;
   if (current.kind === ts.SyntaxKind.TrueKeyword || current.kind === ts.SyntaxKind.FalseKeyword) return true;
   if (ts.isPrefixUnaryExpression(current)) return current.operator === ts.SyntaxKind.ExclamationToken;
-  if (ts.isCallExpression(current) && ts.isIdentifier(current.expression) && current.expression.text === 'Boolean') return true;
+  if (
+    ts.isCallExpression(current) &&
+    ts.isIdentifier(current.expression) &&
+    current.expression.text === 'Boolean'
+  )
+    return true;
   if (ts.isBinaryExpression(current)) {
     switch (current.operatorToken.kind) {
       case ts.SyntaxKind.EqualsEqualsEqualsToken:

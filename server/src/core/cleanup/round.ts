@@ -11,7 +11,7 @@ import type { WorkspaceProgram } from './workspaceProgram';
 
 export interface ReportEntry {
   file: string;
-  /** 1-based line, in the file's text at the time of the action. */
+  /** 1-based line in the file as it was given (code the cleanup moved points at where it came from). */
   line: number;
   message: string;
   needsHuman: boolean;
@@ -40,6 +40,8 @@ export interface Proposal {
 export interface RoundContext {
   flag: string;
   value: KnownValue;
+  /** Exports that no given file uses any more stay (the caller could not give every importer). */
+  keepUnusedExports: boolean;
   program: WorkspaceProgram;
   files: Map<string, RoundFile>;
   purity: PurityAnalysis;
@@ -52,15 +54,27 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** Where an offset of a file's current text was in the text the cleanup was given. */
+export type OriginalPosition = (file: string, offset: number) => { text: string; offset: number } | undefined;
+
 /** What was done and what was left, without repeating itself across rounds. */
 export class Reporter {
   readonly entries: ReportEntry[] = [];
   private readonly seen = new Set<string>();
 
-  add(file: string, text: string, offset: number, message: string, needsHuman: boolean): void {
-    const entry = { file, line: lineAt(text, offset), message, needsHuman };
+  constructor(private readonly original: OriginalPosition = () => undefined) {}
+
+  /** Adds an entry; a `once` entry (a note made while looking, which rounds repeat) is added only once. */
+  add(file: string, text: string, offset: number, message: string, needsHuman: boolean, once = true): void {
+    const origin = this.original(file, offset);
+    const entry = {
+      file,
+      line: origin ? lineAt(origin.text, origin.offset) : lineAt(text, offset),
+      message,
+      needsHuman,
+    };
     const key = `${file}\n${message}`;
-    if (this.seen.has(key)) return;
+    if (once && this.seen.has(key)) return;
     this.seen.add(key);
     this.entries.push(entry);
   }

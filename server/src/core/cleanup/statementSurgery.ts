@@ -29,7 +29,9 @@ export function statementListOf(statement: ts.Node): StatementList | undefined {
 
 function bindingNames(name: ts.BindingName, into: Set<string>): void {
   if (ts.isIdentifier(name)) into.add(name.text);
-  else for (const element of name.elements) if (!ts.isOmittedExpression(element)) bindingNames(element.name, into);
+  else
+    for (const element of name.elements)
+      if (!ts.isOmittedExpression(element)) bindingNames(element.name, into);
 }
 
 /** Names a statement list declares in its own block scope (`let`, `const`, classes, functions, enums). */
@@ -38,10 +40,13 @@ export function blockScopedNames(statements: readonly ts.Statement[]): Set<strin
   for (const statement of statements) {
     if (ts.isVariableStatement(statement)) {
       if (statement.declarationList.flags & ts.NodeFlags.BlockScoped) {
-        for (const declaration of statement.declarationList.declarations) bindingNames(declaration.name, names);
+        for (const declaration of statement.declarationList.declarations)
+          bindingNames(declaration.name, names);
       }
     } else if (
-      (ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) &&
+      (ts.isClassDeclaration(statement) ||
+        ts.isFunctionDeclaration(statement) ||
+        ts.isEnumDeclaration(statement)) &&
       statement.name
     ) {
       names.add(statement.name.text);
@@ -52,7 +57,12 @@ export function blockScopedNames(statements: readonly ts.Statement[]): Set<strin
 
 function enclosingScope(node: ts.Node): ts.Node {
   let current = node.parent;
-  while (current && !ts.isSourceFile(current) && !ts.isFunctionLike(current) && !ts.isClassStaticBlockDeclaration(current)) {
+  while (
+    current &&
+    !ts.isSourceFile(current) &&
+    !ts.isFunctionLike(current) &&
+    !ts.isClassStaticBlockDeclaration(current)
+  ) {
     current = current.parent;
   }
   return current ?? node.getSourceFile();
@@ -62,7 +72,11 @@ function enclosingScope(node: ts.Node): ts.Node {
  * Would moving `statements` out of their block into the list holding `site` make a name collide
  * (a redeclaration, or a later use in the enclosing scope that would see the moved name)?
  */
-export function unwrapCollides(statements: readonly ts.Statement[], site: ts.Node, movedFrom: ts.Node): boolean {
+export function unwrapCollides(
+  statements: readonly ts.Statement[],
+  site: ts.Node,
+  movedFrom: ts.Node,
+): boolean {
   const names = blockScopedNames(statements);
   if (names.size === 0) return false;
   const scope = enclosingScope(site);
@@ -79,9 +93,10 @@ export function unwrapCollides(statements: readonly ts.Statement[], site: ts.Nod
   return collides;
 }
 
-/** Ends in a statement after which nothing in the same list runs. */
-export function terminates(statement: ts.Statement | undefined): boolean {
+/** Never completes normally: nothing after it in the same list runs. `assumed` terminates by fiat. */
+export function terminates(statement: ts.Statement | undefined, assumed?: ts.Statement): boolean {
   if (!statement) return false;
+  if (statement === assumed) return true;
   if (
     ts.isReturnStatement(statement) ||
     ts.isThrowStatement(statement) ||
@@ -90,9 +105,25 @@ export function terminates(statement: ts.Statement | undefined): boolean {
   ) {
     return true;
   }
-  if (ts.isBlock(statement)) return terminates(statement.statements[statement.statements.length - 1]);
-  if (ts.isIfStatement(statement)) return !!statement.elseStatement && terminates(statement.thenStatement) && terminates(statement.elseStatement);
+  if (ts.isBlock(statement)) return statement.statements.some((inner) => terminates(inner, assumed));
+  if (ts.isIfStatement(statement)) {
+    return (
+      !!statement.elseStatement &&
+      terminates(statement.thenStatement, assumed) &&
+      terminates(statement.elseStatement, assumed)
+    );
+  }
   return false;
+}
+
+/** The statement whose block or branch holds `statement` (an `if`, a bare block), if any. */
+function enclosingStatement(statement: ts.Statement): ts.Statement | undefined {
+  let parent: ts.Node = statement.parent;
+  if (ts.isBlock(parent)) {
+    if (statementListOf(parent)) return parent;
+    parent = parent.parent;
+  }
+  return ts.isIfStatement(parent) ? parent : undefined;
 }
 
 /** Declarations that stay even after a `return`: hoisted functions and types. */
@@ -120,7 +151,10 @@ export function unreachableDeletions(file: RoundFile, statement: ts.Statement): 
     proposals.push({
       path: file.path,
       edit: { start: span.start, end: span.end, pieces: [] },
-      report: { offset: runStart.getStart(), message: 'Removed code that became unreachable after the kept branch returns.' },
+      report: {
+        offset: runStart.getStart(),
+        message: 'Removed code that became unreachable after the kept branch returns.',
+      },
     });
     runStart = runEnd = undefined;
   };
@@ -139,17 +173,29 @@ export function unreachableDeletions(file: RoundFile, statement: ts.Statement): 
 /** An effect expression as a statement of its own. */
 export function effectStatement(file: RoundFile, effect: Piece[]): Piece[] {
   const first = effect[0];
-  const firstText = first?.kind === 'text' ? first.text : first ? file.text.slice(first.start, first.end) : '';
+  const firstText =
+    first?.kind === 'text' ? first.text : first ? file.text.slice(first.start, first.end) : '';
   const needsParentheses = /^\s*(?:\{|function\b|class\b|let\s*\[)/.test(firstText);
   const pieces = needsParentheses ? [text('('), ...effect, text(')')] : effect;
   return [...pieces, text(file.semicolons ? ';' : '')];
 }
 
 /** The pieces of `statement`'s lines (with its own comments), re-indented to `indent`. */
-export function statementRunPieces(file: RoundFile, first: ts.Statement, last: ts.Statement, indent: string): Piece[] {
+export function statementRunPieces(
+  file: RoundFile,
+  first: ts.Statement,
+  last: ts.Statement,
+  indent: string,
+): Piece[] {
   const start = lineStartOf(file.text, ownedLeadingCommentStart(file.text, first));
   const end = endWithTrailingComments(file.text, last);
-  if (!startsLine(file.text, first.getStart())) return [text(indent), slice(first.getStart(), end)];
+  if (!startsLine(file.text, first.getStart())) {
+    // `case 'a': {` — the block's later lines move with the line it starts on.
+    return [
+      text(indent),
+      slice(first.getStart(), end, reindentFrom(indentationOfLine(file.text, first.getStart()), indent)),
+    ];
+  }
   const from = indentationOfLine(file.text, first.getStart());
   return [slice(start, end, reindentFrom(from, indent, true) ?? undefined)];
 }
@@ -169,9 +215,14 @@ export interface Replacement {
  * Replaces `statement` (an `if`, a `switch`, an expression statement, a loop) by what is left of
  * it. Returns undefined when the shape cannot be rewritten safely (the caller reports it).
  */
-export function replaceStatement(file: RoundFile, statement: ts.Statement, replacement: Replacement): Proposal[] | undefined {
+export function replaceStatement(
+  file: RoundFile,
+  statement: ts.Statement,
+  replacement: Replacement,
+): Proposal[] | undefined {
   const { effects, kept, message } = replacement;
-  const keptStatements = replacement.keptStatements ?? (kept ? (ts.isBlock(kept) ? kept.statements : [kept]) : []);
+  const keptStatements =
+    replacement.keptStatements ?? (kept ? (ts.isBlock(kept) ? kept.statements : [kept]) : []);
   const report = { offset: statement.getStart(), message, needsHuman: replacement.needsHuman };
   const list = statementListOf(statement);
   const parent = statement.parent;
@@ -180,19 +231,42 @@ export function replaceStatement(file: RoundFile, statement: ts.Statement, repla
     if (effects.length > 0) return undefined;
     if (ts.isIfStatement(parent) && parent.elseStatement === statement) {
       // `else if (...)`: becomes `else <kept>` or disappears.
-      if (!kept || (ts.isBlock(kept) && kept.statements.length === 0 && replacement.keptStatements === undefined)) {
-        return [{ path: file.path, edit: { start: parent.thenStatement.end, end: statement.end, pieces: [] }, report }];
+      if (
+        !kept ||
+        (ts.isBlock(kept) && kept.statements.length === 0 && replacement.keptStatements === undefined)
+      ) {
+        return [
+          {
+            path: file.path,
+            edit: { start: parent.thenStatement.end, end: statement.end, pieces: [] },
+            report,
+          },
+        ];
       }
       if (replacement.keptStatements) return undefined;
-      return [{ path: file.path, edit: { start: statement.getStart(), end: statement.end, pieces: [slice(kept.getStart(), kept.end)] }, report }];
+      return [
+        {
+          path: file.path,
+          edit: {
+            start: statement.getStart(),
+            end: statement.end,
+            pieces: [slice(kept.getStart(), kept.end)],
+          },
+          report,
+        },
+      ];
     }
     if (replacement.keptStatements) return undefined;
     const pieces = kept ? [slice(kept.getStart(), kept.end)] : [text('{}')];
     return [{ path: file.path, edit: { start: statement.getStart(), end: statement.end, pieces }, report }];
   }
 
-  if (effects.length === 0 && keptStatements.length === 0 && !(kept && ts.isBlock(kept) && blockInterior(file.text, kept))) {
-    const span = deletionSpan(file.text, statement, statement, true);
+  if (
+    effects.length === 0 &&
+    keptStatements.length === 0 &&
+    !(kept && ts.isBlock(kept) && blockInterior(file.text, kept))
+  ) {
+    const span = deletionSpan(file.text, statement, statement);
     return [{ path: file.path, edit: { start: span.start, end: span.end, pieces: [] }, report }];
   }
 
@@ -221,7 +295,9 @@ export function replaceStatement(file: RoundFile, statement: ts.Statement, repla
         const reindent = reindentFrom(innerIndent, indent, true);
         if (!ownLine) {
           // The statement shares its line: the first interior line joins it without indentation.
-          pieces.push(slice(interior.start + innerIndent.length, interior.end, reindentFrom(innerIndent, indent)));
+          pieces.push(
+            slice(interior.start + innerIndent.length, interior.end, reindentFrom(innerIndent, indent)),
+          );
         } else {
           pieces.push(slice(interior.start, interior.end, reindent));
         }
@@ -245,7 +321,11 @@ export function replaceStatement(file: RoundFile, statement: ts.Statement, repla
         const head = run[0];
         if (head.kind === 'text') run.shift();
         else if (head.reindent?.first) {
-          run[0] = slice(runFirst.getStart(), head.end, reindentFrom(indentationOfLine(file.text, runFirst.getStart()), indent));
+          run[0] = slice(
+            runFirst.getStart(),
+            head.end,
+            reindentFrom(indentationOfLine(file.text, runFirst.getStart()), indent),
+          );
         }
       }
       pieces.push(...run);
@@ -253,7 +333,15 @@ export function replaceStatement(file: RoundFile, statement: ts.Statement, repla
     }
   }
   const proposals: Proposal[] = [{ path: file.path, edit: { start, end: statement.end, pieces }, report }];
-  const last = keptStatements[keptStatements.length - 1];
-  if (terminates(last)) proposals.push(...unreachableDeletions(file, statement));
+  if (keptStatements.some((kept) => terminates(kept)) && !terminates(statement)) {
+    proposals.push(...unreachableDeletions(file, statement));
+    // The enclosing statements may now never complete either (`if (a) { <this> } else { return; }`).
+    let current: ts.Statement = statement;
+    for (let owner = enclosingStatement(current); owner; owner = enclosingStatement(current)) {
+      if (terminates(owner) || !terminates(owner, statement)) break;
+      proposals.push(...unreachableDeletions(file, owner));
+      current = owner;
+    }
+  }
   return proposals;
 }

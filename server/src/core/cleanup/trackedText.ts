@@ -13,6 +13,11 @@ export interface Span {
   end: number;
 }
 
+/** A flag constant's span; `derived` when it is a literal the user wrote that a fold selected. */
+export interface ConstantSpan extends Span {
+  derived?: boolean;
+}
+
 /** Re-indentation of a slice: each line start that begins with `remove` gets `add` instead. */
 export interface Reindent {
   remove: string;
@@ -26,8 +31,11 @@ export type Piece = TextPiece | SlicePiece;
 export interface TextPiece {
   kind: 'text';
   text: string;
-  /** True when this text is a constant produced by the cleanup (a flag value or a fold of one). */
-  flagConstant?: boolean;
+  /**
+   * True when this text is a constant produced by the cleanup (a flag value or a fold of one);
+   * `derived` for a user-written literal that a fold of the flag selected (`flag ? 'a' : 'b'`).
+   */
+  flagConstant?: boolean | 'derived';
 }
 
 export interface SlicePiece {
@@ -43,7 +51,11 @@ export interface PlannedEdit {
   pieces: Piece[];
 }
 
-export const text = (value: string, flagConstant = false): TextPiece => ({ kind: 'text', text: value, flagConstant });
+export const text = (value: string, flagConstant: boolean | 'derived' = false): TextPiece => ({
+  kind: 'text',
+  text: value,
+  flagConstant,
+});
 export const slice = (start: number, end: number, reindent?: Reindent): SlicePiece => ({
   kind: 'slice',
   start,
@@ -54,17 +66,13 @@ export const slice = (start: number, end: number, reindent?: Reindent): SlicePie
 export interface TrackedFile {
   text: string;
   /** Spans of constants introduced by this cleanup, sorted by start. */
-  flagConstants: Span[];
+  flagConstants: ConstantSpan[];
   /** Offsets of declaration names that lost a reference to this cleanup. */
   lostReferences: number[];
 }
 
 export function trackedFile(textValue: string): TrackedFile {
   return { text: textValue, flagConstants: [], lostReferences: [] };
-}
-
-export function isFlagConstantSpan(file: TrackedFile, start: number, end: number): boolean {
-  return file.flagConstants.some((span) => span.start === start && span.end === end);
 }
 
 /** Two edits conflict when they overlap, or insert at the same point, or one inserts inside the other. */
@@ -90,7 +98,8 @@ function renderSlice(
   const lineStarts: number[] = [];
   if (reindent.first) lineStarts.push(start);
   for (let i = start; i < end; i++) if (source.charCodeAt(i) === 10 && i + 1 < end) lineStarts.push(i + 1);
-  const isProtected = (offset: number) => protectedSpans.some((span) => offset > span.start && offset < span.end);
+  const isProtected = (offset: number) =>
+    protectedSpans.some((span) => offset > span.start && offset < span.end);
   for (const lineStart of lineStarts) {
     if (isProtected(lineStart) || !source.startsWith(reindent.remove, lineStart)) continue;
     if (lineStart + reindent.remove.length > end) continue;
@@ -129,7 +138,7 @@ export function applyPlannedEdits(
   const source = file.text;
   let result = '';
   let cursor = 0;
-  const flagConstants: Span[] = [];
+  const flagConstants: ConstantSpan[] = [];
   const lostReferences: number[] = [];
   const removed: Span[] = [];
   const newSpans: Span[] = [];
@@ -141,29 +150,27 @@ export function applyPlannedEdits(
     segments.push({ oldStart: cursor, oldEnd: edit.start, delta: result.length - cursor });
     result += source.slice(cursor, edit.start);
     const editNewStart = result.length;
-    let removedFrom = edit.start;
-    const keptRanges: Span[] = [];
     for (const piece of edit.pieces) {
       if (piece.kind === 'text') {
         if (piece.flagConstant && piece.text.length > 0) {
-          flagConstants.push({ start: result.length, end: result.length + piece.text.length });
+          const span: ConstantSpan = { start: result.length, end: result.length + piece.text.length };
+          if (piece.flagConstant === 'derived') span.derived = true;
+          flagConstants.push(span);
         }
         result += piece.text;
       } else {
         const rendered = renderSlice(source, piece, protectedSpans);
         const base = result.length;
-        moved.push({ oldStart: piece.start, oldEnd: piece.end, map: (offset) => base + rendered.map(offset) });
-        keptRanges.push({ start: piece.start, end: piece.end });
+        moved.push({
+          oldStart: piece.start,
+          oldEnd: piece.end,
+          map: (offset) => base + rendered.map(offset),
+        });
         result += rendered.out;
       }
     }
     newSpans.push({ start: editNewStart, end: result.length });
-    keptRanges.sort((a, b) => a.start - b.start);
-    for (const kept of keptRanges) {
-      if (kept.start > removedFrom) removed.push({ start: removedFrom, end: Math.min(kept.start, edit.end) });
-      removedFrom = Math.max(removedFrom, kept.end);
-    }
-    if (removedFrom < edit.end) removed.push({ start: removedFrom, end: edit.end });
+    removed.push(...removedSpansOf(edit));
     cursor = edit.end;
   }
   segments.push({ oldStart: cursor, oldEnd: source.length, delta: result.length - cursor });
@@ -184,7 +191,7 @@ export function applyPlannedEdits(
   };
   for (const span of file.flagConstants) {
     const mapped = mapSpan(span);
-    if (mapped) flagConstants.push(mapped);
+    if (mapped) flagConstants.push(span.derived ? { ...mapped, derived: true } : mapped);
   }
   for (const offset of file.lostReferences) {
     const mapped = mapSpan({ start: offset, end: offset + 1 });
@@ -192,13 +199,33 @@ export function applyPlannedEdits(
   }
   flagConstants.sort((a, b) => a.start - b.start);
   return {
-    file: { text: result, flagConstants: dedupeSpans(flagConstants), lostReferences: [...new Set(lostReferences)] },
+    file: {
+      text: result,
+      flagConstants: dedupeSpans(flagConstants),
+      lostReferences: [...new Set(lostReferences)],
+    },
     removed: removed.filter((span) => span.end > span.start),
     newSpans,
   };
 }
 
-function dedupeSpans(spans: Span[]): Span[] {
+/** The old-text spans an edit drops: its range minus the slices it carries over. */
+export function removedSpansOf(edit: PlannedEdit): Span[] {
+  const kept = edit.pieces
+    .filter((piece): piece is SlicePiece => piece.kind === 'slice')
+    .map((piece) => ({ start: piece.start, end: piece.end }))
+    .sort((a, b) => a.start - b.start);
+  const removed: Span[] = [];
+  let from = edit.start;
+  for (const span of kept) {
+    if (span.start > from) removed.push({ start: from, end: Math.min(span.start, edit.end) });
+    from = Math.max(from, span.end);
+  }
+  if (from < edit.end) removed.push({ start: from, end: edit.end });
+  return removed.filter((span) => span.end > span.start);
+}
+
+function dedupeSpans(spans: ConstantSpan[]): ConstantSpan[] {
   const seen = new Set<string>();
   return spans.filter((span) => {
     const key = `${span.start}:${span.end}`;

@@ -6,6 +6,8 @@ import { diffLines } from 'diff';
 import { textVersion } from '../text';
 import { applyOffsetEdits, type OffsetEdit } from '../textEdit';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
+import { discoverFiles } from '../workspace/discoverFiles';
+import { DEFAULT_CONFIG } from '../../../../shared/src/config';
 
 /** One file's part of a cleanup: the text it was computed on, and the result. */
 export interface CleanupFilePlan {
@@ -43,9 +45,15 @@ export async function planCleanup(
   const deleted = new Set<string>();
   const report: ReportEntry[] = [];
 
+  // Every code file, not only those flaglens.json includes for analysis: tests import what the
+  // cleanup might delete, and tests that pin the flag are part of the cleanup.
+  const discovered = await discoverFiles(workspace.root, workspace.host, {
+    ...workspace.config,
+    include: DEFAULT_CONFIG.include,
+  });
+  const allFiles = discovered.code.length <= ALL_FILES_LIMIT;
   const candidates = new Set<string>();
-  if (workspace.codeFiles.length <= ALL_FILES_LIMIT)
-    for (const file of workspace.codeFiles) candidates.add(file);
+  if (allFiles) for (const file of discovered.code) candidates.add(file);
   for (const { flag } of targets) for (const usage of workspace.usagesOf(flag)) candidates.add(usage.file);
   for (const file of candidates) {
     const text = await workspace.host.readFile(workspace.absolute(file));
@@ -59,7 +67,8 @@ export async function planCleanup(
     // Usages are positions in the indexed texts; after an earlier flag's rewrite they are stale,
     // so the cleanup then finds the reads by key itself.
     const usages = targets[0].flag === flag ? workspace.usagesOf(flag) : [];
-    const result = cleanupFlag({ flag, value: value as never, files, usages });
+    // With only some files given, an export may have importers the cleanup cannot see.
+    const result = cleanupFlag({ flag, value: value as never, files, usages, keepUnusedExports: !allFiles });
     for (const [file, change] of result.edits) current.set(file, change.newText);
     for (const file of result.deletedFiles) deleted.add(file);
     report.push(...result.report);
