@@ -75,7 +75,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const target = await flagAndEnvironment(ctx, node, 'edit');
       return target ? RuleEditorPanel.show(ctx.extension, ctx.api, target.flag.key, target.env) : undefined;
     }),
-    register('flaglens.createFlag', async (key?: unknown) => {
+    register('flaglens.newFlag', async (key?: unknown) => {
       const flag =
         typeof key === 'string'
           ? key

@@ -85,6 +85,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let ready: Promise<void> = Promise.resolve();
   let canRegisterWatchers = false;
   let canShowProgress = false;
+  let canRefreshLenses = false;
   const published = new Set<string>();
 
   const guard =
@@ -137,6 +138,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       published.add(uri);
       void connection.sendDiagnostics({ uri, diagnostics });
     }
+    // Lenses show what each environment serves: after a registry change they are out of date.
+    if (canRefreshLenses) connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   };
 
   let diagnosticsTimer: ReturnType<typeof setImmediate> | undefined;
@@ -159,6 +162,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     }
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canShowProgress = params.capabilities.window?.workDoneProgress === true;
+    canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -1,0 +1,89 @@
+/**
+ * What a person sees and does in the browser: the workbench on the demo, the lenses over a flag
+ * usage, the hover, and a toggle through a lens. Runs after the suite inside the extension host
+ * finished (./support/hooks.ts), so the index is ready.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { session } from './support/session';
+import { waitFor } from './support/wait';
+import { hoverToken, lensLine, lensTitles, openFromExplorer } from './support/workbench';
+
+/** The lenses over `getBooleanDetails(NEW_CHECKOUT, ...)` in src/server/checkout.ts. */
+const newCheckoutLenses = ['development: on', 'production: rules, else 25% on', 'staging: rules, else on'];
+
+/**
+ * new-checkout's `state` in one environment's registry file, as saved on disk; undefined while
+ * the file is being written (VS Code saves in place, so a read can see it half written).
+ */
+function savedState(env: string): string | undefined {
+  const file = join(session().workspace, 'flags', `${env}.flagd.json`);
+  try {
+    const registry = JSON.parse(readFileSync(file, 'utf8')) as { flags: Record<string, { state: string }> };
+    return registry.flags['new-checkout'].state;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+describe('The Flaglens extension in the VS Code workbench', () => {
+  it('opens on the demo workspace with Flaglens running', async () => {
+    const { page, screenshot } = session();
+    await page
+      .locator('.explorer-folders-view .monaco-list-row[aria-label="flags"]')
+      .waitFor({ timeout: 30_000 });
+    const status = page.locator('.statusbar-item', { hasText: /\d+ flags/ });
+    await status.waitFor({ timeout: 30_000 });
+    await screenshot('workbench');
+  });
+
+  it('shows what each environment serves in lenses over a usage opened from the explorer', async () => {
+    const { page, screenshot } = session();
+    await openFromExplorer(page, 'src/server/checkout.ts');
+
+    const line = lensLine(page, newCheckoutLenses);
+    await line.waitFor({ timeout: 60_000 });
+
+    assert.deepEqual(await lensTitles(line), newCheckoutLenses);
+    await screenshot('checkout-lenses');
+  });
+
+  it('describes the flag in a hover over the usage', async () => {
+    const { page, screenshot } = session();
+
+    const hover = await hoverToken(page, 'getBooleanDetails(NEW_CHECKOUT', 'NEW_CHECKOUT');
+
+    const text = (await hover.textContent()) ?? '';
+    assert.ok(text.includes('new-checkout'), text);
+    assert.ok(text.includes('One-page checkout that replaces the three-step wizard.'), text);
+    await screenshot('checkout-hover');
+    await page.keyboard.press('Escape');
+    await hover.waitFor({ state: 'hidden', timeout: 10_000 });
+  });
+
+  it('toggles the flag in an unprotected environment when its lens is clicked, and back', async () => {
+    const { page, screenshot } = session();
+    // Found by the lenses that stay the same while development's changes.
+    const line = lensLine(page, newCheckoutLenses.slice(1));
+    assert.equal(savedState('development'), 'ENABLED');
+
+    await line.locator('a', { hasText: 'development: on' }).click();
+
+    await waitFor(
+      () => (savedState('development') === 'DISABLED' ? true : undefined),
+      'development.flagd.json to be saved with new-checkout DISABLED',
+    );
+    await line.locator('a', { hasText: 'development: disabled' }).waitFor({ timeout: 30_000 });
+    await screenshot('checkout-lens-toggled');
+
+    await line.locator('a', { hasText: 'development: disabled' }).click();
+
+    await waitFor(
+      () => (savedState('development') === 'ENABLED' ? true : undefined),
+      'development.flagd.json to be saved with new-checkout ENABLED',
+    );
+    await line.locator('a', { hasText: 'development: on' }).waitFor({ timeout: 30_000 });
+  });
+});
