@@ -159,12 +159,15 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       });
       return results;
     }),
-    register('flaglens.cleanupStaleFlag', async (node?: unknown) => {
+    register('flaglens.cleanupStaleFlag', async (node?: unknown, options?: unknown) => {
       const verdict = node as StaleVerdict | undefined;
       const stale = verdict?.flag ? verdict : await pickStale(ctx);
       if (!stale) return undefined;
-      return runCleanup(ctx, Commands.cleanup, { flag: stale.flag, value: stale.servedValue });
+      // `{ preview: false }` (scripts, tests) applies without VS Code's refactor preview.
+      const preview = (options as { preview?: boolean } | undefined)?.preview !== false;
+      return runCleanup(ctx, Commands.cleanup, { flag: stale.flag, value: stale.servedValue, preview });
     }),
+    register('flaglens.listStaleFlags', () => ctx.api.staleFlags()),
     register('flaglens.cleanupAllStaleFlags', () => runCleanup(ctx, Commands.cleanupAll, {})),
   ];
 }

@@ -86,4 +86,36 @@ describe('The Flaglens extension in the VS Code workbench', () => {
     );
     await line.locator('a', { hasText: 'development: on' }).waitFor({ timeout: 30_000 });
   });
+
+  it('asks before toggling a protected environment from its lens, showing what changes', async () => {
+    const { page, screenshot } = session();
+    const line = lensLine(page, ['development: on', 'staging: rules, else on']);
+    assert.equal(savedState('production'), 'ENABLED');
+
+    await line.locator('a', { hasText: 'production: rules, else 25% on' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = (await dialog.textContent()) ?? '';
+    assert.match(text, /Disable new-checkout in production\?/);
+    assert.match(text, /production: rules, else 25% on → disabled/);
+    await screenshot('protected-toggle-confirmation');
+    await dialog.locator('a.monaco-button, button', { hasText: 'Apply' }).first().click();
+
+    await waitFor(() => (savedState('production') === 'DISABLED' ? true : undefined), 'production.flagd.json saved with new-checkout DISABLED');
+    await line.locator('a', { hasText: 'production: disabled' }).click();
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.locator('a.monaco-button, button', { hasText: 'Apply' }).first().click();
+    await waitFor(() => (savedState('production') === 'ENABLED' ? true : undefined), 'production.flagd.json saved with new-checkout ENABLED');
+  });
+
+  it('lists the flags in the Flaglens tree view', async () => {
+    const { page, screenshot } = session();
+    await page.locator('.activitybar .action-item a[aria-label^="Flaglens"], .activitybar .action-label[aria-label^="Flaglens"]').first().click();
+    const flagsView = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Flags/ }) }).first();
+    for (const flag of ['new-checkout', 'express-shipping', 'pricing-page-layout']) {
+      await page.locator('.monaco-list-row', { hasText: flag }).first().waitFor({ timeout: 30_000 });
+    }
+    await screenshot('flags-tree-view');
+    assert.ok(await flagsView.count());
+  });
 });

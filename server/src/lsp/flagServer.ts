@@ -568,7 +568,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     const edit: WorkspaceEdit = {
       documentChanges,
       changeAnnotations: {
-        cleanup: { label, needsConfirmation: true, description: 'Flaglens stale-flag cleanup' },
+        cleanup: { label, needsConfirmation: args.preview !== false, description: 'Flaglens stale-flag cleanup' },
       },
     };
     const result = await connection.workspace.applyEdit({ label, edit });

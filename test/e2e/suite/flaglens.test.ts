@@ -6,13 +6,16 @@
  */
 import { strict as assert } from 'node:assert';
 import type { IndexReadyNotification } from '../../../shared/src/protocol';
+import * as vscode from 'vscode';
 import {
+  activateFlaglens,
   closeAllEditors,
   hoverText,
   indexReady,
   lensTitlesOnLine,
   openWorkspaceFile,
   positionOf,
+  workspaceUri,
 } from './helpers';
 
 const checkoutFile = 'src/server/checkout.ts';
@@ -57,5 +60,37 @@ describe('Flaglens in VS Code', () => {
     assert.ok(hover.includes('**new-checkout**'), hover);
     assert.ok(hover.includes('One-page checkout that replaces the three-step wizard.'), hover);
     assert.ok(hover.includes('| production 🔒 | rules, else 25% on |'), hover);
+  });
+
+  it('saves a new percentage from the rollout editor', async () => {
+    const api = await activateFlaglens();
+    const file = workspaceUri('flags/staging.flagd.json');
+    const before = (await vscode.workspace.fs.readFile(file)).toString();
+    await vscode.commands.executeCommand('flaglens.editRollout', 'new-checkout', 'staging');
+    const editor = api.ruleEditors().find((candidate) => candidate.flag === 'new-checkout' && candidate.env === 'staging');
+    assert.ok(editor, 'the rule editor opened');
+    const outcome = await editor.apply('flaglens.setRollout', { variant: 'on', percent: 40 });
+    assert.equal(outcome.applied, true, outcome.reason);
+    const after = (await vscode.workspace.fs.readFile(file)).toString();
+    assert.match(after, /\["on", 40\],\s*\["off", 60\]/);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(before));
+    editor.panel.dispose();
+  });
+
+  it('cleans up a stale flag across the code and the registry', async () => {
+    await activateFlaglens();
+    const files = ['src/server/shipping.ts', 'src/server/checkout.ts', 'src/web/PricingPage.tsx', 'flags/development.flagd.json', 'flags/staging.flagd.json', 'flags/production.flagd.json'];
+    const before = new Map<string, Uint8Array>();
+    for (const file of files) before.set(file, await vscode.workspace.fs.readFile(workspaceUri(file)));
+    const stale = await vscode.commands.executeCommand<{ flag: string; servedValue?: unknown }[]>('flaglens.listStaleFlags');
+    const verdict = stale.find((candidate) => candidate.flag === 'express-shipping');
+    assert.equal(verdict?.servedValue, true);
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>('flaglens.cleanupStaleFlag', verdict, { preview: false });
+    assert.equal(outcome?.applied, true, outcome?.reason);
+    const shipping = (await vscode.workspace.fs.readFile(workspaceUri('src/server/shipping.ts'))).toString();
+    assert.doesNotMatch(shipping, /EXPRESS_SHIPPING|legacyShippingOptions/);
+    const production = (await vscode.workspace.fs.readFile(workspaceUri('flags/production.flagd.json'))).toString();
+    assert.doesNotMatch(production, /"express-shipping"/);
+    for (const [file, bytes] of before) await vscode.workspace.fs.writeFile(workspaceUri(file), bytes);
   });
 });

@@ -13,6 +13,12 @@ export const FLAGLENS_ID = 'flaglens.flaglens';
 /** The part of the API Flaglens' activate() returns that the tests use. */
 export interface FlaglensApi {
   indexReady: Promise<IndexReadyNotification.Params>;
+  ruleEditors(): {
+    flag: string;
+    env: string;
+    panel: { dispose(): void };
+    apply(command: string, args: Record<string, unknown>): Promise<{ applied: boolean; reason?: string }>;
+  }[];
 }
 
 /** Activates Flaglens (if VS Code has not yet) and returns its API. */
