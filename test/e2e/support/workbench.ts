@@ -49,10 +49,18 @@ export async function revealText(page: Page, text: string): Promise<Locator> {
     .first();
   await findInput.waitFor({ timeout: 10_000 });
   await findInput.fill(text);
-  await page.keyboard.press('Escape');
-  await page
-    .locator('.editor-group-container.active .find-widget.visible')
-    .waitFor({ state: 'hidden', timeout: 10_000 });
+  // Escape goes to whatever has focus; a notification can take it, so close the widget from
+  // its own input and try again until it is gone.
+  const widget = page.locator('.editor-group-container.active .find-widget.visible');
+  for (let attempt = 0; ; attempt++) {
+    if (await widget.isVisible()) await findInput.press('Escape').catch(() => undefined);
+    try {
+      await widget.waitFor({ state: 'hidden', timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
   const line = page
     .locator('.editor-group-container.active .monaco-editor .view-line', { hasText: text })
     .first();
