@@ -168,7 +168,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return runCleanup(ctx, Commands.cleanup, { flag: stale.flag, value: stale.servedValue, preview });
     }),
     register('flaglens.listStaleFlags', () => ctx.api.staleFlags()),
-    register('flaglens.cleanupAllStaleFlags', () => runCleanup(ctx, Commands.cleanupAll, {})),
+    register('flaglens.cleanupAllStaleFlags', (options?: unknown) =>
+      runCleanup(ctx, Commands.cleanupAll, {
+        preview: (options as { preview?: boolean } | undefined)?.preview !== false,
+      }),
+    ),
   ];
 }
 

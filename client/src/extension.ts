@@ -58,10 +58,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
           return vscode.commands.executeCommand('flaglens.findUsages', first.flag);
         // The stale-flag code action: the same flow as the command (preview, save, report).
         if (command === Commands.cleanup)
-          return vscode.commands.executeCommand('flaglens.cleanupStaleFlag', {
-            flag: first.flag,
-            servedValue: first.value,
-          });
+          return vscode.commands.executeCommand(
+            'flaglens.cleanupStaleFlag',
+            { flag: first.flag, servedValue: first.value },
+            { preview: first.preview },
+          );
         return next(command, args);
       },
     },

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import {
   activateFlaglens,
   closeAllEditors,
+  waitFor,
   hoverText,
   indexReady,
   lensTitlesOnLine,
@@ -67,7 +68,9 @@ describe('Flaglens in VS Code', () => {
     const file = workspaceUri('flags/staging.flagd.json');
     const before = (await vscode.workspace.fs.readFile(file)).toString();
     await vscode.commands.executeCommand('flaglens.editRollout', 'new-checkout', 'staging');
-    const editor = api.ruleEditors().find((candidate) => candidate.flag === 'new-checkout' && candidate.env === 'staging');
+    const editor = api
+      .ruleEditors()
+      .find((candidate) => candidate.flag === 'new-checkout' && candidate.env === 'staging');
     assert.ok(editor, 'the rule editor opened');
     const outcome = await editor.apply('flaglens.setRollout', { variant: 'on', percent: 40 });
     assert.equal(outcome.applied, true, outcome.reason);
@@ -79,18 +82,115 @@ describe('Flaglens in VS Code', () => {
 
   it('cleans up a stale flag across the code and the registry', async () => {
     await activateFlaglens();
-    const files = ['src/server/shipping.ts', 'src/server/checkout.ts', 'src/web/PricingPage.tsx', 'flags/development.flagd.json', 'flags/staging.flagd.json', 'flags/production.flagd.json'];
+    const files = [
+      'src/server/shipping.ts',
+      'src/server/checkout.ts',
+      'src/web/PricingPage.tsx',
+      'flags/development.flagd.json',
+      'flags/staging.flagd.json',
+      'flags/production.flagd.json',
+    ];
     const before = new Map<string, Uint8Array>();
     for (const file of files) before.set(file, await vscode.workspace.fs.readFile(workspaceUri(file)));
-    const stale = await vscode.commands.executeCommand<{ flag: string; servedValue?: unknown }[]>('flaglens.listStaleFlags');
+    const stale =
+      await vscode.commands.executeCommand<{ flag: string; servedValue?: unknown }[]>(
+        'flaglens.listStaleFlags',
+      );
     const verdict = stale.find((candidate) => candidate.flag === 'express-shipping');
     assert.equal(verdict?.servedValue, true);
-    const outcome = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>('flaglens.cleanupStaleFlag', verdict, { preview: false });
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>(
+      'flaglens.cleanupStaleFlag',
+      verdict,
+      { preview: false },
+    );
     assert.equal(outcome?.applied, true, outcome?.reason);
     const shipping = (await vscode.workspace.fs.readFile(workspaceUri('src/server/shipping.ts'))).toString();
     assert.doesNotMatch(shipping, /EXPRESS_SHIPPING|legacyShippingOptions/);
-    const production = (await vscode.workspace.fs.readFile(workspaceUri('flags/production.flagd.json'))).toString();
+    const production = (
+      await vscode.workspace.fs.readFile(workspaceUri('flags/production.flagd.json'))
+    ).toString();
     assert.doesNotMatch(production, /"express-shipping"/);
+    for (const [file, bytes] of before) await vscode.workspace.fs.writeFile(workspaceUri(file), bytes);
+  });
+
+  it('offers the cleanup code action on a stale usage, and it rewrites the code', async () => {
+    await activateFlaglens();
+    const files = [
+      'src/server/shipping.ts',
+      'src/server/checkout.ts',
+      'src/web/PricingPage.tsx',
+      'flags/development.flagd.json',
+      'flags/staging.flagd.json',
+      'flags/production.flagd.json',
+    ];
+    const before = new Map<string, Uint8Array>();
+    for (const file of files) before.set(file, await vscode.workspace.fs.readFile(workspaceUri(file)));
+    const editor = await openWorkspaceFile('src/server/shipping.ts');
+    const stale = await waitFor(
+      () =>
+        vscode.languages
+          .getDiagnostics(editor.document.uri)
+          .find((diagnostic) => diagnostic.code === 'code/stale-flag'),
+      'the stale-flag diagnostic on the usage',
+    );
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      stale.range,
+    );
+    const cleanup = actions.find(
+      (action) => action.title === 'Clean up stale flag "express-shipping" (keep true)',
+    );
+    assert.ok(cleanup?.command, `actions: ${actions.map((action) => action.title).join(', ')}`);
+    // The action's own command, without the refactor preview a person would confirm.
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>(
+      cleanup.command.command,
+      { ...(cleanup.command.arguments?.[0] as object), preview: false },
+    );
+    assert.equal(outcome?.applied, true, outcome?.reason);
+    assert.doesNotMatch(
+      (await vscode.workspace.fs.readFile(workspaceUri('src/server/shipping.ts'))).toString(),
+      /EXPRESS_SHIPPING/,
+    );
+    await closeAllEditors();
+    for (const [file, bytes] of before) await vscode.workspace.fs.writeFile(workspaceUri(file), bytes);
+  });
+
+  it('cleans up every stale flag that is ready with the batch command', async () => {
+    await activateFlaglens();
+    const stale =
+      await vscode.commands.executeCommand<
+        { flag: string; readyForRemoval: boolean; servedValue?: unknown }[]
+      >('flaglens.listStaleFlags');
+    const ready = stale
+      .filter((verdict) => verdict.readyForRemoval && verdict.servedValue !== undefined)
+      .map((verdict) => verdict.flag);
+    assert.ok(
+      ready.includes('express-shipping') && ready.includes('gift-cards'),
+      `ready: ${ready.join(', ')}`,
+    );
+    const registryFiles = [
+      'flags/development.flagd.json',
+      'flags/staging.flagd.json',
+      'flags/production.flagd.json',
+    ];
+    const codeFiles = (await vscode.workspace.findFiles('src/**/*.{ts,tsx}')).map((uri) =>
+      vscode.workspace.asRelativePath(uri, false),
+    );
+    const before = new Map<string, Uint8Array>();
+    for (const file of [...registryFiles, ...codeFiles])
+      before.set(file, await vscode.workspace.fs.readFile(workspaceUri(file)));
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>(
+      'flaglens.cleanupAllStaleFlags',
+      { preview: false },
+    );
+    assert.equal(outcome?.applied, true, outcome?.reason);
+    const production = (
+      await vscode.workspace.fs.readFile(workspaceUri('flags/production.flagd.json'))
+    ).toString();
+    for (const flag of ready) assert.doesNotMatch(production, new RegExp(`"${flag}"`));
+    assert.match(production, /"new-checkout"/, 'flags that are not ready stay');
+    await closeAllEditors();
     for (const [file, bytes] of before) await vscode.workspace.fs.writeFile(workspaceUri(file), bytes);
   });
 });

@@ -53,10 +53,13 @@ export async function discoverFiles(
 
   const walk = async (relativeDir: string): Promise<void> => {
     const absolute = relativeDir === '' ? root : `${root}/${relativeDir}`;
-    const gitignore = await host.readFile(`${absolute}/.gitignore`);
+    const entries = await host.readDirectory(absolute);
+    // Only folders that list a .gitignore are asked for one: a failed read per folder is costly.
+    const gitignore = entries.some((entry) => entry.name === '.gitignore' && entry.isFile)
+      ? await host.readFile(`${absolute}/.gitignore`)
+      : undefined;
     const pushed = gitignore !== undefined;
     if (pushed) ignores.push({ base: relativeDir, rules: ignore().add(gitignore) });
-    const entries = await host.readDirectory(absolute);
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
