@@ -47,6 +47,17 @@ describe('language server over a real LSP connection', function () {
     assert.equal(ready.files, 2);
   });
 
+  it('reports work-done progress while it indexes, ended before indexReady', () => {
+    const kinds = client.progress.map((entry) => entry.kind);
+    assert.equal(client.progress[0]?.title, 'Flaglens: indexing flags');
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds[kinds.length - 1], 'end');
+    assert.ok(
+      client.progress.some((entry) => entry.message === '2/2 files'),
+      JSON.stringify(client.progress),
+    );
+  });
+
   it('publishes code diagnostics with did-you-mean, type mismatch and missing environment', async () => {
     const diagnostics = await client.waitForDiagnostics('src/checkout.ts', (list) => list.length > 0);
     const byCode = (code: string) => diagnostics.filter((diagnostic) => diagnostic.code === code);

@@ -29,6 +29,8 @@ export class TestLspClient {
   readonly prompts: ShowMessageRequestParams[] = [];
   readonly errors: string[] = [];
   readonly logs: string[] = [];
+  /** `$/progress` values in arrival order (begin, report, end). */
+  readonly progress: { kind: string; title?: string; message?: string }[] = [];
   /** Which button to press on the next prompt (title), or undefined to dismiss it. */
   promptAnswer: string | undefined = 'Apply';
   private versions = new Map<string, number>();
@@ -51,6 +53,12 @@ export class TestLspClient {
       this.diagnosticWaiters = [];
       for (const wake of waiters) wake();
     });
+    this.connection.onNotification(
+      '$/progress',
+      (params: { value: { kind: string; title?: string; message?: string } }) => {
+        this.progress.push(params.value);
+      },
+    );
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
     });

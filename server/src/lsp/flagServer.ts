@@ -212,7 +212,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     progress?.begin('Flaglens: indexing flags', 0, undefined, false);
     try {
       for (const workspace of workspaces) {
-        await workspace.load();
+        let lastReport = 0;
+        await workspace.load((found) => {
+          // Discovery of a large tree takes seconds: say so, at most every 1,000 files.
+          if (found - lastReport >= 1000) {
+            lastReport = found;
+            progress?.report(`finding files: ${found}`);
+          }
+        });
         await workspace.indexCode((done, total) =>
           progress?.report(total === 0 ? 100 : Math.round((done / total) * 100), `${done}/${total} files`),
         );
@@ -568,7 +575,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     const edit: WorkspaceEdit = {
       documentChanges,
       changeAnnotations: {
-        cleanup: { label, needsConfirmation: args.preview !== false, description: 'Flaglens stale-flag cleanup' },
+        cleanup: {
+          label,
+          needsConfirmation: args.preview !== false,
+          description: 'Flaglens stale-flag cleanup',
+        },
       },
     };
     const result = await connection.workspace.applyEdit({ label, edit });

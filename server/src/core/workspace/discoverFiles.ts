@@ -38,6 +38,8 @@ export async function discoverFiles(
   root: string,
   host: WorkspaceHost,
   config: FlaglensConfig,
+  /** Called after each folder with the code files found so far: large workspaces show progress. */
+  onProgress?: (codeFiles: number) => void,
 ): Promise<DiscoveredFiles> {
   const matcher = createFileMatcher(config);
   const excludeDir = picomatch(config.exclude, { dot: true });
@@ -79,6 +81,7 @@ export async function discoverFiles(
       }
     }
     if (pushed) ignores.pop();
+    onProgress?.(result.code.length);
   };
   await walk('');
   return result;

@@ -78,9 +78,9 @@ export class FlagWorkspace {
   }
 
   /** Reads the configuration and every registry file; lists the code files. */
-  async load(): Promise<void> {
+  async load(onProgress?: (codeFiles: number) => void): Promise<void> {
     await this.reloadConfig(await this.host.readFile(this.absolute(CONFIG_FILE)));
-    const discovered = await discoverFiles(this.root, this.host, this.config);
+    const discovered = await discoverFiles(this.root, this.host, this.config, onProgress);
     for (const file of this.registry.files())
       if (!discovered.registry.includes(file)) this.registry.removeFile(file);
     for (const file of discovered.registry) {
