@@ -101,17 +101,30 @@ describe('The Flaglens extension in the VS Code workbench', () => {
     await screenshot('protected-toggle-confirmation');
     await dialog.locator('a.monaco-button, button', { hasText: 'Apply' }).first().click();
 
-    await waitFor(() => (savedState('production') === 'DISABLED' ? true : undefined), 'production.flagd.json saved with new-checkout DISABLED');
+    await waitFor(
+      () => (savedState('production') === 'DISABLED' ? true : undefined),
+      'production.flagd.json saved with new-checkout DISABLED',
+    );
     await line.locator('a', { hasText: 'production: disabled' }).click();
     await dialog.waitFor({ timeout: 30_000 });
     await dialog.locator('a.monaco-button, button', { hasText: 'Apply' }).first().click();
-    await waitFor(() => (savedState('production') === 'ENABLED' ? true : undefined), 'production.flagd.json saved with new-checkout ENABLED');
+    await waitFor(
+      () => (savedState('production') === 'ENABLED' ? true : undefined),
+      'production.flagd.json saved with new-checkout ENABLED',
+    );
   });
 
   it('lists the flags in the Flaglens tree view', async () => {
     const { page, screenshot } = session();
-    await page.locator('.activitybar .action-item a[aria-label^="Flaglens"], .activitybar .action-label[aria-label^="Flaglens"]').first().click();
-    const flagsView = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Flags/ }) }).first();
+    await page
+      .locator(
+        '.activitybar .action-item a[aria-label^="Flaglens"], .activitybar .action-label[aria-label^="Flaglens"]',
+      )
+      .first()
+      .click();
+    const flagsView = page
+      .locator('.pane', { has: page.locator('.pane-header', { hasText: /^Flags/ }) })
+      .first();
     for (const flag of ['new-checkout', 'express-shipping', 'pricing-page-layout']) {
       await page.locator('.monaco-list-row', { hasText: flag }).first().waitFor({ timeout: 30_000 });
     }

@@ -695,9 +695,12 @@ describe('usage index: prefilter', () => {
   });
 });
 
-describe('SDK-specific method names on this project\'s own objects', () => {
+describe("SDK-specific method names on this project's own objects", () => {
   it('does not count a method of a local class that happens to share an SDK name', async () => {
-    const index = new UsageIndex({ sdks: ['openfeature', 'launchdarkly', 'unleash', 'growthbook'], wrappers: [] });
+    const index = new UsageIndex({
+      sdks: ['openfeature', 'launchdarkly', 'unleash', 'growthbook'],
+      wrappers: [],
+    });
     await index.addFiles([
       {
         file: 'src/prefs.ts',
@@ -705,13 +708,16 @@ describe('SDK-specific method names on this project\'s own objects', () => {
           'class Preferences { getBooleanValue(name: string, fallback: boolean): boolean { return fallback; } }',
           'const prefs = new Preferences();',
           "export const compact = prefs.getBooleanValue('compact-rows', false);",
-          "export const settings = { getStringValue: (name: string) => name };",
+          'export const settings = { getStringValue: (name: string) => name };',
           "export const theme = settings.getStringValue('theme');",
-          "declare const client: { getBooleanValue(k: string, d: boolean): boolean };",
+          'declare const client: { getBooleanValue(k: string, d: boolean): boolean };',
           "export const real = client.getBooleanValue('new-checkout', false);",
         ].join('\n'),
       },
     ]);
-    assert.deepEqual(index.usages().map((usage) => usage.flag), ['new-checkout']);
+    assert.deepEqual(
+      index.usages().map((usage) => usage.flag),
+      ['new-checkout'],
+    );
   });
 });

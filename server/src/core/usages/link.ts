@@ -378,7 +378,12 @@ class Linker {
       // SDK-specific names count on any receiver, except one known to be something of this
       // project's own (a local object or class instance): `prefs.getBooleanValue(...)` on a
       // Preferences class is not a flag read, unless that method forwards to an SDK (below).
-      const ownValue = receiver.k === 'obj' || receiver.k === 'instance' || receiver.k === 'class' || receiver.k === 'fn' || receiver.k === 'str';
+      const ownValue =
+        receiver.k === 'obj' ||
+        receiver.k === 'instance' ||
+        receiver.k === 'class' ||
+        receiver.k === 'fn' ||
+        receiver.k === 'str';
       if (specific && !ownValue) return this.sdkApi(specific.sdk, specific, call.args.length);
       // A wrapper method (or an SDK function reached through a namespace) on a known receiver.
       const target = this.member(receiver, call.name, demand, 0);
