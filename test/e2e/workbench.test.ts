@@ -4,7 +4,7 @@
  * finished (./support/hooks.ts), so the index is ready.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { session } from './support/session';
 import { waitFor } from './support/wait';
@@ -130,5 +130,38 @@ describe('The Flaglens extension in the VS Code workbench', () => {
     }
     await screenshot('flags-tree-view');
     assert.ok(await flagsView.count());
+  });
+
+  it('saves a new percentage from the rollout editor form', async () => {
+    const { page, screenshot } = session();
+    const stagingFile = join(session().workspace, 'flags', 'staging.flagd.json');
+    const before = readFileSync(stagingFile, 'utf8');
+    // Flags view (opened by the previous test): new-checkout > staging > "Edit Rollout and Targeting".
+    const flagRow = page.locator('.monaco-list-row', { hasText: 'new-checkout' }).first();
+    await flagRow.click();
+    const stagingRow = page.locator('.monaco-list-row', { hasText: /^staging/ }).first();
+    await stagingRow.waitFor({ timeout: 30_000 });
+    await stagingRow.hover();
+    await stagingRow.locator('.action-label[aria-label="Edit Rollout and Targeting"]').click();
+
+    const form = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const percent = form.locator('#rollout-number');
+    await percent.waitFor({ timeout: 30_000 });
+    await percent.fill('30');
+    await percent.press('Enter');
+    await percent.dispatchEvent('change');
+    await form
+      .locator('#preview-description', { hasText: 'Roll new-checkout out to 30% on in staging' })
+      .waitFor({ timeout: 30_000 });
+    await screenshot('rollout-editor-preview');
+    await form.locator('#save').click();
+
+    await waitFor(
+      () => (/\["on", 30\],\s*\["off", 70\]/.test(readFileSync(stagingFile, 'utf8')) ? true : undefined),
+      'staging.flagd.json saved with a 30% rollout',
+    );
+    await form.locator('#serving', { hasText: 'rules, else 30% on' }).waitFor({ timeout: 30_000 });
+    await screenshot('rollout-editor-saved');
+    writeFileSync(stagingFile, before);
   });
 });
