@@ -139,8 +139,12 @@ describe('The Flaglens extension in the VS Code workbench', () => {
     // Flags view (opened by the previous test): new-checkout > staging > "Edit Rollout and Targeting".
     const flagRow = page.locator('.monaco-list-row', { hasText: 'new-checkout' }).first();
     await flagRow.click();
-    const stagingRow = page.locator('.monaco-list-row', { hasText: /^staging/ }).first();
-    await stagingRow.waitFor({ timeout: 30_000 });
+    if ((await flagRow.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+    // The list only renders rows in view: walk down to staging with the keyboard, which scrolls.
+    const stagingRow = page.locator('.monaco-list-row.focused', { hasText: /^staging/ });
+    for (let step = 0; step < 4 && !(await stagingRow.isVisible()); step++)
+      await page.keyboard.press('ArrowDown');
+    await stagingRow.waitFor({ timeout: 10_000 });
     await stagingRow.hover();
     await stagingRow.locator('.action-label[aria-label="Edit Rollout and Targeting"]').click();
 
