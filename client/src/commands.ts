@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type CommandOutcome, Commands, type FlagInfo } from '../../shared/src/protocol';
 import type { StaleVerdict } from '../../shared/src/stale';
-import { runRegistryEdit } from './registryEdits';
+import { runRegistryEdit, saveAfter } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import type { ServerApi } from './serverApi';
 import type { FlagNode } from './views/flagTrees';
@@ -189,23 +189,10 @@ async function runCleanup(
     void vscode.window.showWarningMessage('Flaglens: cleanup is disabled in Restricted Mode.');
     return null;
   }
-  const dirtyBefore = new Set(
-    vscode.workspace.textDocuments
-      .filter((document) => document.isDirty)
-      .map((document) => document.uri.toString()),
-  );
-  const outcome = await ctx.api.execute(command, args);
-  if (outcome?.applied) {
-    for (const document of vscode.workspace.textDocuments) {
-      if (
-        document.isDirty &&
-        !dirtyBefore.has(document.uri.toString()) &&
-        (outcome.uris ?? []).includes(document.uri.toString())
-      )
-        await document.save();
-    }
+  const outcome = await saveAfter(async () => (await ctx.api.execute(command, args)) ?? { applied: false });
+  if (outcome.applied) {
     void vscode.window.showInformationMessage(`Flaglens: ${outcome.description ?? 'cleanup applied'}.`);
-  } else if (outcome?.reason) {
+  } else if (outcome.reason) {
     void vscode.window.showWarningMessage(`Flaglens: ${outcome.reason}`);
   }
   ctx.refreshViews();

@@ -59,21 +59,30 @@ export async function runRegistryEdit(
       if (choice !== 'Apply') return { applied: false, reason: 'cancelled' };
     }
   }
-  // A registry file the user was already editing is left unsaved: their change is not ours to save.
+  return saveAfter(
+    async () =>
+      (await send(command, { ...args, confirmed: true })) ?? {
+        applied: false,
+        reason: 'no answer from the server',
+      },
+  );
+}
+
+/**
+ * Runs an edit through the server and saves the files it touched, so flagd and git see it.
+ * A file the user was already editing is left unsaved: their change is not ours to save.
+ */
+export async function saveAfter(edit: () => Promise<CommandOutcome>): Promise<CommandOutcome> {
   const dirtyBefore = new Set(
     vscode.workspace.textDocuments
       .filter((document) => document.isDirty)
       .map((document) => document.uri.toString()),
   );
-  const outcome = (await send(command, { ...args, confirmed: true })) ?? {
-    applied: false,
-    reason: 'no answer from the server',
-  };
-  if (outcome.applied) {
-    for (const uri of outcome.uris ?? []) {
-      const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri);
-      if (document?.isDirty && !dirtyBefore.has(uri)) await document.save();
-    }
+  const outcome = await edit();
+  if (!outcome.applied) return outcome;
+  for (const uri of outcome.uris ?? []) {
+    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri);
+    if (document?.isDirty && !dirtyBefore.has(uri)) await document.save();
   }
   return outcome;
 }

@@ -42,7 +42,7 @@ import { prepareRename, RenameError, renameAt } from '../core/features/rename';
 import { documentSymbols, workspaceSymbols } from '../core/features/symbols';
 import type { Logger, WorkspaceHost } from '../core/host';
 import { textVersion } from '../core/text';
-import { offsetEditToRange } from '../core/textEdit';
+import { type OffsetEdit, offsetEditToRange } from '../core/textEdit';
 import { FlagWorkspace } from '../core/workspace/flagWorkspace';
 import type { FlagHistory } from '../core/stale/staleness';
 
@@ -488,29 +488,53 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     );
   };
 
+  /**
+   * One file's edits for `workspace/applyEdit`, or why they must be refused: the text they were
+   * computed on must still be what the editor buffer (versioned) or the disk holds.
+   */
+  const versionedEdit = async (
+    workspace: FlagWorkspace,
+    file: string,
+    version: string,
+    text: string,
+    edits: OffsetEdit[],
+    annotationId?: string,
+  ): Promise<TextDocumentEdit | string> => {
+    const uri = URI.file(workspace.absolute(file)).toString();
+    const open = documents.get(uri);
+    if (open) {
+      if (textVersion(open.getText()) !== version)
+        return `${file} changed while the edit was prepared; try again.`;
+    } else {
+      const onDisk = await runtime.host.readFile(workspace.absolute(file));
+      if (onDisk === undefined || textVersion(onDisk) !== version) {
+        if (onDisk !== undefined) workspace.updateFile(file, onDisk);
+        scheduleDiagnostics();
+        return `${file} changed on disk since Flaglens read it; nothing was written. Try again.`;
+      }
+    }
+    return {
+      textDocument: { uri, version: open ? open.version : null },
+      edits: edits.map((edit) => ({
+        ...offsetEditToRange(text, edit),
+        ...(annotationId ? { annotationId } : {}),
+      })),
+    };
+  };
+
   /** Applies registry edits through the client, refusing when a file changed since it was read. */
   const applyPlan = async (workspace: FlagWorkspace, plan: RegistryChangePlan) => {
     const documentChanges: TextDocumentEdit[] = [];
     for (const fileEdit of plan.files) {
-      const uri = URI.file(workspace.absolute(fileEdit.file)).toString();
-      const open = documents.get(uri);
-      if (open) {
-        if (textVersion(open.getText()) !== fileEdit.version)
-          return refuse(`${fileEdit.file} changed while the edit was prepared; try again.`);
-      } else {
-        const onDisk = await runtime.host.readFile(workspace.absolute(fileEdit.file));
-        if (onDisk === undefined || textVersion(onDisk) !== fileEdit.version) {
-          if (onDisk !== undefined) workspace.updateFile(fileEdit.file, onDisk);
-          scheduleDiagnostics();
-          return refuse(
-            `${fileEdit.file} changed on disk since Flaglens read it; nothing was written. Try again.`,
-          );
-        }
-      }
-      documentChanges.push({
-        textDocument: { uri, version: open ? open.version : null },
-        edits: fileEdit.edits.map((edit) => offsetEditToRange(fileEdit.text, edit)),
-      });
+      const change = await versionedEdit(
+        workspace,
+        fileEdit.file,
+        fileEdit.version,
+        fileEdit.text,
+        fileEdit.edits,
+      );
+      if (typeof change === 'string') return refuse(change);
+      documentChanges.push(change);
     }
     const edit: WorkspaceEdit = { documentChanges };
     const result = await connection.workspace.applyEdit({ label: plan.description, edit });
@@ -554,17 +578,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         : `Clean up ${targets.length} stale flags`;
     const documentChanges: WorkspaceEdit['documentChanges'] = [];
     for (const file of plan.files) {
-      const uri = URI.file(workspace.absolute(file.file)).toString();
-      const open = documents.get(uri);
-      if (open && textVersion(open.getText()) !== file.version)
-        return refuse(`${file.file} changed while the cleanup was prepared; try again.`);
-      documentChanges.push({
-        textDocument: { uri, version: open ? open.version : null },
-        edits: file.edits.map((edit) => ({
-          ...offsetEditToRange(file.before, edit),
-          annotationId: 'cleanup',
-        })),
-      });
+      const change = await versionedEdit(
+        workspace,
+        file.file,
+        file.version,
+        file.before,
+        file.edits,
+        'cleanup',
+      );
+      if (typeof change === 'string') return refuse(change);
+      documentChanges.push(change);
     }
     for (const file of plan.deletedFiles)
       documentChanges.push({

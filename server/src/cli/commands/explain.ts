@@ -1,5 +1,5 @@
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
-import { renderRules } from '../../core/rules/renderRules';
+import { definitionRules } from '../../core/features/serving';
 import { type CommandIo, type OutputFormat, UsageError } from '../cliContext';
 
 export function runExplain(
@@ -22,16 +22,7 @@ export function runExplain(
     const definition = summary.definitions.find((candidate) => candidate.environment === environment);
     if (!definition)
       return { env: environment, defined: false, rules: [] as { kind: string; text: string }[] };
-    const file = workspace.registry.fileOfEnvironment(environment);
-    const rules = renderRules({
-      flagKey: flag,
-      state: definition.state,
-      defaultVariant: definition.defaultVariant,
-      variants: definition.variants,
-      targeting: definition.targeting,
-      evaluators: file?.evaluators ?? {},
-      requires: definition.lifecycle.requires,
-    });
+    const rules = definitionRules(workspace, definition);
     return { env: environment, defined: true, rules };
   });
   if (format === 'json') {

@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../shared/src/registryModel';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
-import { CodeFinding, codeFindings, flagOfUsage, unusedFlagFindings } from './codeFindings';
+import { CodeFinding, codeFindings, unusedFlagFindings } from './codeFindings';
 
 /**
  * Stale flags, at every usage and registry entry. "Unused" and "used but gone" have findings
@@ -18,8 +18,7 @@ function staleFindings(workspace: FlagWorkspace): Finding[] {
     };
     if (verdict.servedValue !== undefined) data.servedValue = verdict.servedValue;
     const message = `Stale flag: ${verdict.message}${verdict.readyForRemoval ? '' : ` Not ready for removal: ${verdict.blockers.join('; ')}.`}`;
-    for (const usage of workspace.usages()) {
-      if (usage.flag === null || flagOfUsage(workspace.registry, usage)?.key !== verdict.flag) continue;
+    for (const usage of workspace.usagesOf(verdict.flag)) {
       findings.push({
         file: usage.file,
         range: usage.keyRange,

@@ -9,20 +9,16 @@ import { flagOfUsage } from '../analysis/codeFindings';
 import { parseLadder } from '../edits/ladder';
 import { EnvironmentEngine, zeroValue } from '../evaluation/evaluate';
 import { parseRegistryFile } from '../registry/parseRegistryFile';
-import { renderRules } from '../rules/renderRules';
 import { applyOffsetEdits } from '../textEdit';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { uriOf } from './navigation';
 import { planRegistryCommand } from './registryCommands';
-import { rolloutShares, servingSummary } from './serving';
+import { definitionRules, finalRollout, servingSummary } from './serving';
 
 /** A flag across environments, in the shape the client's views and editor use. */
 export function flagInfo(workspace: FlagWorkspace, summary: FlagSummary): FlagInfo {
   const environments: FlagEnvironmentInfo[] = summary.definitions.map((definition) => {
-    const evaluators = workspace.registry.fileOfEnvironment(definition.environment)?.evaluators ?? {};
-    const targeting = definition.targeting;
-    const last = targeting && Array.isArray(targeting.if) ? targeting.if[targeting.if.length - 1] : targeting;
-    const rollout = last ? rolloutShares(last) : undefined;
+    const rollout = finalRollout(definition);
     const info: FlagEnvironmentInfo = {
       env: definition.environment,
       protected: workspace.isProtected(definition.environment),
@@ -32,15 +28,7 @@ export function flagInfo(workspace: FlagWorkspace, summary: FlagSummary): FlagIn
       state: definition.state,
       defaultVariant: definition.defaultVariant,
       serving: servingSummary(definition),
-      rules: renderRules({
-        flagKey: summary.key,
-        state: definition.state,
-        defaultVariant: definition.defaultVariant,
-        variants: definition.variants,
-        targeting,
-        evaluators,
-        requires: definition.lifecycle.requires,
-      }).map((line) => line.text),
+      rules: definitionRules(workspace, definition).map((line) => line.text),
     };
     if (rollout) info.rollout = rollout;
     return info;

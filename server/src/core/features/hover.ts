@@ -1,9 +1,8 @@
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import type { FlagSummary, Position } from '../../../../shared/src/registryModel';
-import { renderRules } from '../rules/renderRules';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { flagAtPosition } from './flagAtPosition';
-import { servingSummary } from './serving';
+import { definitionRules, servingSummary } from './serving';
 
 /** The language id of the rule language (syntaxes/flaglens-rules.tmLanguage.json). */
 export const RULES_LANGUAGE = 'flaglens-rules';
@@ -53,17 +52,8 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
 
   const rules: string[] = [];
   for (const definition of summary.definitions) {
-    const evaluators = workspace.registry.fileOfEnvironment(definition.environment)?.evaluators ?? {};
     rules.push(`${definition.environment}:`);
-    for (const line of renderRules({
-      flagKey: summary.key,
-      state: definition.state,
-      defaultVariant: definition.defaultVariant,
-      variants: definition.variants,
-      targeting: definition.targeting,
-      evaluators,
-      requires: definition.lifecycle.requires,
-    })) {
+    for (const line of definitionRules(workspace, definition)) {
       rules.push(`  ${line.text}`);
     }
   }

@@ -1,4 +1,6 @@
 import type { FlagDefinition, JsonValue } from '../../../../shared/src/registryModel';
+import { renderRules, type RuleLine } from '../rules/renderRules';
+import type { FlagWorkspace } from '../workspace/flagWorkspace';
 
 /**
  * What a flag serves in one environment, in a few words for a code lens or a tree item:
@@ -55,4 +57,23 @@ function describeShares(shares: [string, number][]): string {
     return `${formatShare(on?.[1] ?? 0)} on`;
   }
   return nonZero.map(([name, share]) => `${formatShare(share)} ${name}`).join(' / ');
+}
+
+/** The rollout a definition's targeting ends in (the last else of its if chain), if any. */
+export function finalRollout(definition: FlagDefinition): [string, number][] | undefined {
+  const last = definition.targeting ? lastElse(definition.targeting) : undefined;
+  return last ? rolloutShares(last) : undefined;
+}
+
+/** A definition's rules in plain language, with the `$evaluators` of its environment's file. */
+export function definitionRules(workspace: FlagWorkspace, definition: FlagDefinition): RuleLine[] {
+  return renderRules({
+    flagKey: definition.key,
+    state: definition.state,
+    defaultVariant: definition.defaultVariant,
+    variants: definition.variants,
+    targeting: definition.targeting,
+    evaluators: workspace.registry.fileOfEnvironment(definition.environment)?.evaluators ?? {},
+    requires: definition.lifecycle.requires,
+  });
 }
