@@ -22,8 +22,7 @@ export function flagOfUsage(registry: Registry, usage: FlagUsage): FlagSummary |
   if (usage.flag === null) return undefined;
   const direct = registry.flag(usage.flag);
   if (direct || !usage.camelCaseKey) return direct;
-  for (const summary of registry.flags().values()) if (camelCase(summary.key) === usage.flag) return summary;
-  return undefined;
+  return registry.flagByCamelCase(usage.flag);
 }
 
 /** LaunchDarkly's React SDK key mapping (`new-checkout` -> `newCheckout`), as the index applies it. */

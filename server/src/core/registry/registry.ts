@@ -5,6 +5,7 @@ import type {
   RegistryFile,
   VariantType,
 } from '../../../../shared/src/registryModel';
+import { camelCaseFlagKey } from '../usages/camelCase';
 import { checkRegistry } from './checks';
 import { parseRegistryFile } from './parseRegistryFile';
 
@@ -24,6 +25,7 @@ interface RegistryEntry {
 export class Registry {
   private readonly entries = new Map<string, RegistryEntry>();
   private summaries: Map<string, FlagSummary> | undefined;
+  private byCamelCase: Map<string, FlagSummary> | undefined;
   private crossFindings: Finding[] | undefined;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -108,8 +110,21 @@ export class Registry {
     return [...own, ...this.crossFindings];
   }
 
+  /** The flag LaunchDarkly's React SDK calls `name` (`newCheckout` for `new-checkout`). */
+  flagByCamelCase(name: string): FlagSummary | undefined {
+    if (!this.byCamelCase) {
+      this.byCamelCase = new Map();
+      for (const summary of this.flags().values()) {
+        const key = camelCaseFlagKey(summary.key);
+        if (!this.byCamelCase.has(key)) this.byCamelCase.set(key, summary);
+      }
+    }
+    return this.byCamelCase.get(name);
+  }
+
   private invalidate(): void {
     this.summaries = undefined;
+    this.byCamelCase = undefined;
     this.crossFindings = undefined;
   }
 }
