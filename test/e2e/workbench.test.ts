@@ -142,8 +142,13 @@ describe('The Flaglens extension in the VS Code workbench', () => {
     if ((await flagRow.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
     // The list only renders rows in view: walk down to staging with the keyboard, which scrolls.
     const stagingRow = page.locator('.monaco-list-row.focused', { hasText: /^staging/ });
-    for (let step = 0; step < 4 && !(await stagingRow.isVisible()); step++)
-      await page.keyboard.press('ArrowDown');
+    // A click can also collapse the row or leave focus elsewhere: expand when on the flag, else go down.
+    for (let step = 0; step < 12 && !(await stagingRow.isVisible()); step++) {
+      const onFlag = page.locator('.monaco-list-row.focused', { hasText: 'new-checkout' });
+      const collapsed =
+        (await onFlag.isVisible()) && (await onFlag.getAttribute('aria-expanded')) === 'false';
+      await page.keyboard.press(collapsed ? 'ArrowRight' : 'ArrowDown');
+    }
     await stagingRow.waitFor({ timeout: 10_000 });
     await stagingRow.hover();
     await stagingRow.locator('.action-label[aria-label="Edit Rollout and Targeting"]').click();

@@ -98,11 +98,17 @@ describe('Flaglens in VS Code', () => {
       );
     const verdict = stale.find((candidate) => candidate.flag === 'express-shipping');
     assert.equal(verdict?.servedValue, true);
-    const outcome = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>(
-      'flaglens.cleanupStaleFlag',
-      verdict,
-      { preview: false },
-    );
+    // The previous test restored staging.flagd.json on disk; until the server has re-read it, a
+    // cleanup planned on the old text is refused ("changed on disk ... Try again"), as a person
+    // would be told. Try again on that refusal only.
+    const outcome = await waitFor(async () => {
+      const attempt = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>(
+        'flaglens.cleanupStaleFlag',
+        verdict,
+        { preview: false },
+      );
+      return attempt?.reason?.includes('changed on disk') ? undefined : attempt;
+    }, 'a cleanup not refused for a file changed on disk');
     assert.equal(outcome?.applied, true, outcome?.reason);
     const shipping = (await vscode.workspace.fs.readFile(workspaceUri('src/server/shipping.ts'))).toString();
     assert.doesNotMatch(shipping, /EXPRESS_SHIPPING|legacyShippingOptions/);
