@@ -259,6 +259,51 @@ describe('usage index: incremental updates', () => {
     assert.deepEqual(flags(index.usages()), ['second-batch']);
   });
 
+  it('reads a file given without its text (it matched no prefilter pattern) only when another file needs it', async () => {
+    const { disk, index, reads } = workspace({
+      'src/app.ts': app,
+      'src/flags.ts': [`export const FLAGS = { NEW_CHECKOUT: 'from-disk' };`],
+      'src/plain.ts': [`export const x = 1;`],
+    });
+    const patterns = index.prefilterPatterns();
+    const matches = (text: string): boolean => patterns.some((pattern) => pattern.test(text));
+    assert.deepEqual(
+      [...disk.values()].map(matches),
+      [true, false, false],
+      'only the file calling the SDK matches the prefilter',
+    );
+    const change = await index.addFiles(
+      [...disk].map(([file, text]) => (matches(text) ? { file, text } : { file })),
+    );
+    assert.deepEqual(change.changedFiles, ['src/app.ts']);
+    assert.deepEqual(flags(index.usages()), ['from-disk']);
+    assert.deepEqual(reads, ['src/flags.ts']);
+    assert.deepEqual(index.indexedFiles(), ['src/app.ts', 'src/flags.ts', 'src/plain.ts']);
+  });
+
+  it('scans unparsed files for calls of a wrapper found later, parsing only the callers', async () => {
+    const { disk, index, reads } = workspace({
+      'src/caller.ts': [
+        `import { featureOn } from './flags';`,
+        `export const shown = featureOn('late-wrapper');`,
+      ],
+      'src/plain.ts': [`export const x = 1;`],
+      'src/flags.ts': [
+        `import { OpenFeature } from '@openfeature/server-sdk';`,
+        `export function featureOn(key: string) { return OpenFeature.getClient().getBooleanValue(key, false); }`,
+      ],
+    });
+    const parsesBefore = index.stats().parses;
+    await load(index, disk);
+    assert.deepEqual(
+      flags(index.usages()),
+      ['late-wrapper'],
+      'the forwarding call inside the wrapper is not a usage',
+    );
+    assert.deepEqual(reads.sort(), ['src/caller.ts', 'src/plain.ts'], 'unparsed files are scanned once');
+    assert.equal(index.stats().parses - parsesBefore, 2, 'the wrapper file and its caller');
+  });
+
   it('stops on import cycles between files', async () => {
     const { disk, index } = workspace({
       'src/app.ts': [

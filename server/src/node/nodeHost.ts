@@ -1,26 +1,32 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import type { DirectoryEntry, FileStat, WorkspaceHost } from '../core/host';
+import { ScanWorker } from './scanWorker';
 
 const BOM = 0xfeff;
 
 /**
- * The core's window on real files. Missing files read as undefined, never as errors.
+ * Reads a file as UTF-8 (invalid bytes decode to U+FFFD, a byte order mark is dropped).
  *
- * Reads are synchronous behind the async interface on purpose: `fs.promises.readFile` makes four
+ * Synchronous behind the async interface on purpose: `fs.promises.readFile` makes four
  * thread-pool round trips per file (open, fstat, read, close) and cost 4x the CPU of one
- * `readFileSync` on the benchmark's 10,000 source files (~27 us against ~7 us a file). The
- * indexer reads in batches and yields between them, so the event loop is never held for long.
+ * `readFileSync` on the benchmark's 10,000 source files (~27 us against ~7 us a file). Bulk reads
+ * go through `scanFiles` on a worker; what is left here is one file at a time.
  */
+function readFile(path: string): Promise<string | undefined> {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return Promise.resolve(text.charCodeAt(0) === BOM ? text.slice(1) : text);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+}
+
+/** One scan worker per process, shared by every workspace folder. */
+export const scanWorker = new ScanWorker(readFile);
+
+/** The core's window on real files. Missing files read as undefined, never as errors. */
 export const nodeHost: WorkspaceHost = {
-  readFile(path: string): Promise<string | undefined> {
-    try {
-      // Invalid UTF-8 decodes to U+FFFD, as TextDecoder does; a byte order mark is dropped.
-      const text = readFileSync(path, 'utf8');
-      return Promise.resolve(text.charCodeAt(0) === BOM ? text.slice(1) : text);
-    } catch {
-      return Promise.resolve(undefined);
-    }
-  },
+  readFile,
   readDirectory(path: string): Promise<DirectoryEntry[]> {
     try {
       const entries = readdirSync(path, { withFileTypes: true });
@@ -37,10 +43,11 @@ export const nodeHost: WorkspaceHost = {
   },
   stat(path: string): Promise<FileStat | undefined> {
     try {
-      const stat = statSync(path);
-      return Promise.resolve({ size: stat.size, mtimeMs: stat.mtimeMs });
+      const stat = statSync(path, { throwIfNoEntry: false });
+      return Promise.resolve(stat && { size: stat.size, mtimeMs: stat.mtimeMs });
     } catch {
       return Promise.resolve(undefined);
     }
   },
+  scanFiles: (request) => scanWorker.scan(request),
 };

@@ -4,7 +4,7 @@
  * the file's own scopes here (so shadowing is respected); references to other modules stay
  * symbolic for the linker. The AST is dropped when this returns.
  */
-import { ts } from 'ts-morph';
+import { ts as typescript } from 'ts-morph';
 import type { JsonPrimitive, Range } from '../../../../shared/src/registryModel';
 import type {
   ArgumentFact,
@@ -20,18 +20,24 @@ import type {
 import { UNKNOWN } from './facts';
 import type { ApiCatalog } from './presets';
 
+/**
+ * A plain copy of the compiler's namespace: the bundled one answers every member through a
+ * getter (ts-morph's re-export, then TypeScript's own), which cost about 6% of a cold index.
+ */
+const ts = { ...typescript } as typeof typescript;
+
 /** Argument texts longer than this are shortened: they are shown, never parsed again. */
 const MAX_TEXT = 200;
 
 type LazyBinding = {
   kind: 'lazy';
   form: 'const' | 'destructured';
-  init: ts.Expression;
+  init: typescript.Expression;
   /** Property path inside the initializer, for destructured names. */
   path: string[];
   scope: Scope;
   name: string;
-  declaredType: ts.TypeNode | undefined;
+  declaredType: typescript.TypeNode | undefined;
   state: 'new' | 'busy' | 'done';
   fact: Fact;
 };
@@ -58,10 +64,12 @@ class Scope {
     return this.bindings.get(name) ?? this.parent?.lookup(name);
   }
 
-  private childVisitor: ((child: ts.Node) => void) | undefined;
+  private childVisitor: ((child: typescript.Node) => void) | undefined;
 
   /** One callback per scope for `ts.forEachChild`, instead of a closure per node. */
-  visitor(walker: { visitNode(node: ts.Node, scope: Scope): void }): (child: ts.Node) => void {
+  visitor(walker: {
+    visitNode(node: typescript.Node, scope: Scope): void;
+  }): (child: typescript.Node) => void {
     this.childVisitor ??= (child) => walker.visitNode(child, this);
     return this.childVisitor;
   }
@@ -71,7 +79,7 @@ class Scope {
   }
 }
 
-function scriptKindOf(file: string): ts.ScriptKind {
+function scriptKindOf(file: string): typescript.ScriptKind {
   if (/\.tsx$/i.test(file)) return ts.ScriptKind.TSX;
   if (/\.jsx$/i.test(file)) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/i.test(file)) return ts.ScriptKind.JS;
@@ -83,7 +91,7 @@ function shorten(text: string): string {
 }
 
 /** Strips what does not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
-function skipOuter(expr: ts.Expression): ts.Expression {
+function skipOuter(expr: typescript.Expression): typescript.Expression {
   for (;;) {
     if (
       ts.isParenthesizedExpression(expr) ||
@@ -97,13 +105,13 @@ function skipOuter(expr: ts.Expression): ts.Expression {
   }
 }
 
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+function hasModifier(node: typescript.Node, kind: typescript.SyntaxKind): boolean {
   return (
     ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false)
   );
 }
 
-function isConstList(list: ts.VariableDeclarationList): boolean {
+function isConstList(list: typescript.VariableDeclarationList): boolean {
   return (list.flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.Const;
 }
 
@@ -121,16 +129,16 @@ export function extractFile(file: string, text: string, catalog: ApiCatalog): Fi
 
 class Extractor {
   private readonly facts: FileFacts;
-  private readonly functionIds = new Map<ts.Node, number>();
-  private readonly classes = new Map<ts.Node, ClassFact>();
-  private readonly filledClasses = new Set<ts.Node>();
+  private readonly functionIds = new Map<typescript.Node, number>();
+  private readonly classes = new Map<typescript.Node, ClassFact>();
+  private readonly filledClasses = new Set<typescript.Node>();
   private readonly importedSdks = new Set<string>();
   private readonly pendingExports: { name: string; fact: () => Fact }[] = [];
   private pendingCommonJsExport: (() => Fact) | undefined;
 
   constructor(
     file: string,
-    private readonly sourceFile: ts.SourceFile,
+    private readonly sourceFile: typescript.SourceFile,
     private readonly catalog: ApiCatalog,
   ) {
     this.facts = {
@@ -157,7 +165,7 @@ class Extractor {
 
   // ---- positions and texts
 
-  private range(node: ts.Node): Range {
+  private range(node: typescript.Node): Range {
     const start = this.sourceFile.getLineAndCharacterOfPosition(node.getStart(this.sourceFile));
     const end = this.sourceFile.getLineAndCharacterOfPosition(node.getEnd());
     return {
@@ -166,7 +174,7 @@ class Extractor {
     };
   }
 
-  private text(node: ts.Node): string {
+  private text(node: typescript.Node): string {
     return shorten(node.getText(this.sourceFile));
   }
 
@@ -177,7 +185,12 @@ class Extractor {
     if (sdk) this.importedSdks.add(sdk);
   }
 
-  private functionId(node: ts.Node, name?: string, nameNode?: ts.Node, isMethod = false): number {
+  private functionId(
+    node: typescript.Node,
+    name?: string,
+    nameNode?: typescript.Node,
+    isMethod = false,
+  ): number {
     const existing = this.functionIds.get(node);
     if (existing !== undefined) {
       if (this.facts.functions[existing].name === undefined && name !== undefined) {
@@ -195,7 +208,11 @@ class Extractor {
   }
 
   /** Binds a scope's declarations before its statements are walked, as hoisting does. */
-  private declareStatements(statements: readonly ts.Statement[], scope: Scope, isModule: boolean): void {
+  private declareStatements(
+    statements: readonly typescript.Statement[],
+    scope: Scope,
+    isModule: boolean,
+  ): void {
     for (const statement of statements) {
       const exported = isModule && hasModifier(statement, ts.SyntaxKind.ExportKeyword);
       const isDefault = exported && hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
@@ -251,7 +268,7 @@ class Extractor {
     }
   }
 
-  private declareImport(statement: ts.ImportDeclaration, module: string, scope: Scope): void {
+  private declareImport(statement: typescript.ImportDeclaration, module: string, scope: Scope): void {
     this.noteModule(module);
     const clause = statement.importClause;
     if (!clause) return;
@@ -282,7 +299,7 @@ class Extractor {
     }
   }
 
-  private declareExport(statement: ts.ExportDeclaration, scope: Scope): void {
+  private declareExport(statement: typescript.ExportDeclaration, scope: Scope): void {
     const module =
       statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
         ? statement.moduleSpecifier.text
@@ -307,7 +324,7 @@ class Extractor {
   }
 
   /** `module.exports = x`, `module.exports.NAME = x`, `exports.NAME = x`. */
-  private declareCommonJsExport(expression: ts.Expression, scope: Scope): void {
+  private declareCommonJsExport(expression: typescript.Expression, scope: Scope): void {
     if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken)
       return;
     const target = dottedPath(expression.left);
@@ -334,9 +351,9 @@ class Extractor {
 
   /** Binds the names a declaration introduces; returns them. Only `const` values are ever trusted. */
   private bindName(
-    name: ts.BindingName,
-    init: ts.Expression | undefined,
-    declaredType: ts.TypeNode | undefined,
+    name: typescript.BindingName,
+    init: typescript.Expression | undefined,
+    declaredType: typescript.TypeNode | undefined,
     scope: Scope,
     isConst: boolean,
     path: string[],
@@ -344,7 +361,7 @@ class Extractor {
     if (init && path.length === 0) {
       const inner = skipOuter(init);
       if (ts.isCallExpression(inner) && isRequireCall(inner))
-        this.noteModule((inner.arguments[0] as ts.StringLiteral).text);
+        this.noteModule((inner.arguments[0] as typescript.StringLiteral).text);
     }
     if (ts.isIdentifier(name)) {
       if (isConst && init) {
@@ -413,7 +430,7 @@ class Extractor {
     return fact;
   }
 
-  private enumFact(node: ts.EnumDeclaration): Fact {
+  private enumFact(node: typescript.EnumDeclaration): Fact {
     const entries: ObjectEntry[] = [];
     for (const member of node.members) {
       const name =
@@ -430,7 +447,7 @@ class Extractor {
   }
 
   /** The class's fact object; members are filled when the class is walked (its scope is complete then). */
-  private classFact(node: ts.ClassLikeDeclaration): ClassFact {
+  private classFact(node: typescript.ClassLikeDeclaration): ClassFact {
     let fact = this.classes.get(node);
     if (!fact) {
       fact = { k: 'class', methods: {}, properties: {} };
@@ -439,7 +456,7 @@ class Extractor {
     return fact;
   }
 
-  private fillClass(node: ts.ClassLikeDeclaration, scope: Scope): ClassFact {
+  private fillClass(node: typescript.ClassLikeDeclaration, scope: Scope): ClassFact {
     const fact = this.classFact(node);
     if (this.filledClasses.has(node)) return fact;
     this.filledClasses.add(node);
@@ -465,7 +482,7 @@ class Extractor {
   }
 
   /** A declared type as evidence: `client: LDClient` holds an instance of `LDClient`. */
-  private typeFact(type: ts.TypeNode, scope: Scope): Fact {
+  private typeFact(type: typescript.TypeNode, scope: Scope): Fact {
     if (ts.isParenthesizedTypeNode(type)) return this.typeFact(type.type, scope);
     if (ts.isUnionTypeNode(type)) {
       const meaningful = type.types.filter(
@@ -483,7 +500,7 @@ class Extractor {
     return UNKNOWN;
   }
 
-  private entityFact(name: ts.EntityName, scope: Scope): Fact {
+  private entityFact(name: typescript.EntityName, scope: Scope): Fact {
     if (ts.isIdentifier(name)) {
       const binding = scope.lookup(name.text);
       return binding ? this.bindingFact(binding) : UNKNOWN;
@@ -492,7 +509,7 @@ class Extractor {
     return left.k === 'unknown' ? UNKNOWN : { k: 'member', of: left, name: name.right.text };
   }
 
-  private propertyNameText(name: ts.PropertyName, scope: Scope): string | undefined {
+  private propertyNameText(name: typescript.PropertyName, scope: Scope): string | undefined {
     if (
       ts.isIdentifier(name) ||
       ts.isPrivateIdentifier(name) ||
@@ -511,7 +528,7 @@ class Extractor {
   // ---- evaluation
 
   /** What an expression refers to, as far as this file can tell. */
-  private evaluate(node: ts.Expression, scope: Scope, nameHint?: string): Fact {
+  private evaluate(node: typescript.Expression, scope: Scope, nameHint?: string): Fact {
     const expr = skipOuter(node);
     if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr))
       return { k: 'str', value: expr.text, range: this.range(expr) };
@@ -536,7 +553,7 @@ class Extractor {
     if (ts.isAwaitExpression(expr)) return this.evaluate(expr.expression, scope);
     if (ts.isCallExpression(expr)) {
       if (isRequireCall(expr)) {
-        const module = (expr.arguments[0] as ts.StringLiteral).text;
+        const module = (expr.arguments[0] as typescript.StringLiteral).text;
         this.noteModule(module);
         return { k: 'import', module, name: '*' };
       }
@@ -554,7 +571,7 @@ class Extractor {
     return UNKNOWN;
   }
 
-  private objectFact(expr: ts.ObjectLiteralExpression, scope: Scope): Fact {
+  private objectFact(expr: typescript.ObjectLiteralExpression, scope: Scope): Fact {
     const entries: ObjectEntry[] = [];
     for (const property of expr.properties) {
       if (ts.isSpreadAssignment(property)) {
@@ -575,7 +592,7 @@ class Extractor {
   }
 
   /** A key argument: what it refers to and how it is written. */
-  private keyFact(expr: ts.Expression, scope: Scope): { fact: Fact; form: KeyForm } {
+  private keyFact(expr: typescript.Expression, scope: Scope): { fact: Fact; form: KeyForm } {
     if (ts.isStringLiteral(expr)) return { fact: this.evaluate(expr, scope), form: 'literal' };
     if (ts.isNoSubstitutionTemplateLiteral(expr))
       return { fact: this.evaluate(expr, scope), form: 'template' };
@@ -589,7 +606,7 @@ class Extractor {
     return { fact: UNKNOWN, form: 'other' };
   }
 
-  private argumentFact(node: ts.Expression, scope: Scope): ArgumentFact {
+  private argumentFact(node: typescript.Expression, scope: Scope): ArgumentFact {
     const expr = skipOuter(node);
     const argument: ArgumentFact = {
       ...this.keyFact(expr, scope),
@@ -607,16 +624,16 @@ class Extractor {
 
   // ---- the walk
 
-  visitNode(node: ts.Node, scope: Scope): void {
+  visitNode(node: typescript.Node, scope: Scope): void {
     this.visit(node, scope);
   }
 
-  private visit(node: ts.Node, scope: Scope): void {
-    const SK = ts.SyntaxKind;
+  private visit(node: typescript.Node, scope: Scope): void {
+    const SK = typescript.SyntaxKind;
     switch (node.kind) {
       case SK.Block:
       case SK.ModuleBlock: {
-        const statements = (node as ts.Block | ts.ModuleBlock).statements;
+        const statements = (node as typescript.Block | typescript.ModuleBlock).statements;
         const inner = new Scope(scope);
         this.declareStatements(statements, inner, false);
         for (const statement of statements) this.visit(statement, inner);
@@ -624,7 +641,7 @@ class Extractor {
       }
       case SK.CaseBlock: {
         const inner = new Scope(scope);
-        for (const clause of (node as ts.CaseBlock).clauses)
+        for (const clause of (node as typescript.CaseBlock).clauses)
           this.declareStatements(clause.statements, inner, false);
         ts.forEachChild(node, inner.visitor(this));
         return;
@@ -632,7 +649,7 @@ class Extractor {
       case SK.ForStatement:
       case SK.ForOfStatement:
       case SK.ForInStatement: {
-        const loop = node as ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
+        const loop = node as typescript.ForStatement | typescript.ForOfStatement | typescript.ForInStatement;
         const inner = new Scope(scope);
         const initializer = loop.initializer;
         if (initializer && ts.isVariableDeclarationList(initializer)) {
@@ -652,7 +669,7 @@ class Extractor {
         return;
       }
       case SK.CatchClause: {
-        const clause = node as ts.CatchClause;
+        const clause = node as typescript.CatchClause;
         const inner = new Scope(scope);
         if (clause.variableDeclaration)
           this.bindName(clause.variableDeclaration.name, undefined, undefined, inner, false, []);
@@ -661,7 +678,7 @@ class Extractor {
       }
       case SK.ClassDeclaration:
       case SK.ClassExpression: {
-        const fact = this.fillClass(node as ts.ClassLikeDeclaration, scope);
+        const fact = this.fillClass(node as typescript.ClassLikeDeclaration, scope);
         ts.forEachChild(node, new Scope(scope, { k: 'instance', of: fact }).visitor(this));
         return;
       }
@@ -672,14 +689,14 @@ class Extractor {
       case SK.Constructor:
       case SK.GetAccessor:
       case SK.SetAccessor:
-        this.visitFunction(node as ts.FunctionLikeDeclaration, scope);
+        this.visitFunction(node as typescript.FunctionLikeDeclaration, scope);
         return;
       case SK.ObjectLiteralExpression:
         // Inside an object literal's methods `this` is the object, not the enclosing class instance.
         ts.forEachChild(node, new Scope(scope, UNKNOWN).visitor(this));
         return;
       case SK.VariableDeclaration: {
-        const declaration = node as ts.VariableDeclaration;
+        const declaration = node as typescript.VariableDeclaration;
         const init = declaration.initializer ? skipOuter(declaration.initializer) : undefined;
         if (
           init &&
@@ -692,7 +709,7 @@ class Extractor {
         break;
       }
       case SK.PropertyAssignment: {
-        const property = node as ts.PropertyAssignment;
+        const property = node as typescript.PropertyAssignment;
         const init = skipOuter(property.initializer);
         if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
           const name = this.propertyNameText(property.name, scope);
@@ -701,15 +718,18 @@ class Extractor {
         break;
       }
       case SK.CallExpression:
-        this.recordCall(node as ts.CallExpression, scope);
+        this.recordCall(node as typescript.CallExpression, scope);
         break;
       case SK.PropertyAccessExpression:
       case SK.ElementAccessExpression:
-        this.recordFlagsObjectAccess(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, scope);
+        this.recordFlagsObjectAccess(
+          node as typescript.PropertyAccessExpression | typescript.ElementAccessExpression,
+          scope,
+        );
         break;
       case SK.BinaryExpression:
-        if ((node as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken)
-          this.recordThisAssignment(node as ts.BinaryExpression, scope);
+        if ((node as typescript.BinaryExpression).operatorToken.kind === SK.EqualsToken)
+          this.recordThisAssignment(node as typescript.BinaryExpression, scope);
         break;
       // Nothing in types, imports or literals can read a flag.
       case SK.ImportDeclaration:
@@ -726,7 +746,7 @@ class Extractor {
     ts.forEachChild(node, scope.visitor(this));
   }
 
-  private visitFunction(node: ts.FunctionLikeDeclaration, scope: Scope): void {
+  private visitFunction(node: typescript.FunctionLikeDeclaration, scope: Scope): void {
     const isMember =
       ts.isMethodDeclaration(node) ||
       ts.isConstructorDeclaration(node) ||
@@ -763,7 +783,7 @@ class Extractor {
   }
 
   /** `this.client = init(...)` inside a class: the property's value, when not declared otherwise. */
-  private recordThisAssignment(node: ts.BinaryExpression, scope: Scope): void {
+  private recordThisAssignment(node: typescript.BinaryExpression, scope: Scope): void {
     const left = skipOuter(node.left);
     if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
     const self = scope.thisValue();
@@ -772,7 +792,7 @@ class Extractor {
     if (!(name in self.of.properties)) self.of.properties[name] = this.evaluate(node.right, scope);
   }
 
-  private recordCall(node: ts.CallExpression, scope: Scope): void {
+  private recordCall(node: typescript.CallExpression, scope: Scope): void {
     const calleeExpr = skipOuter(node.expression);
     let site: Omit<CallSite, 'args' | 'range'>;
     if (ts.isPropertyAccessExpression(calleeExpr)) {
@@ -807,7 +827,10 @@ class Extractor {
   }
 
   /** The hook, when `expr` calls something that may be a flags-object hook (`useFlags()`). */
-  private flagsHookCall(node: ts.Expression, scope: Scope): { hook: Fact; hookName: string } | undefined {
+  private flagsHookCall(
+    node: typescript.Expression,
+    scope: Scope,
+  ): { hook: Fact; hookName: string } | undefined {
     const expr = skipOuter(node);
     if (!ts.isCallExpression(expr)) return undefined;
     const callee = skipOuter(expr.expression);
@@ -824,7 +847,11 @@ class Extractor {
   }
 
   /** `const { newCheckout, 'beta-x': beta = false } = useFlags()`. */
-  private recordDestructuredFlags(pattern: ts.ObjectBindingPattern, init: ts.Expression, scope: Scope): void {
+  private recordDestructuredFlags(
+    pattern: typescript.ObjectBindingPattern,
+    init: typescript.Expression,
+    scope: Scope,
+  ): void {
     const call = this.flagsHookCall(init, scope);
     if (!call) return;
     for (const element of pattern.elements) {
@@ -858,7 +885,7 @@ class Extractor {
 
   /** `flags.newCheckout`, `flags['newCheckout']`, `useFlags().newCheckout` where `flags = useFlags()`. */
   private recordFlagsObjectAccess(
-    node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    node: typescript.PropertyAccessExpression | typescript.ElementAccessExpression,
     scope: Scope,
   ): void {
     const base = skipOuter(node.expression);
@@ -895,7 +922,7 @@ class Extractor {
   }
 }
 
-function isRequireCall(expr: ts.CallExpression): boolean {
+function isRequireCall(expr: typescript.CallExpression): boolean {
   return (
     ts.isIdentifier(expr.expression) &&
     expr.expression.text === 'require' &&
@@ -904,12 +931,12 @@ function isRequireCall(expr: ts.CallExpression): boolean {
   );
 }
 
-function moduleExportNameText(name: ts.ModuleExportName): string {
+function moduleExportNameText(name: typescript.ModuleExportName): string {
   return name.text;
 }
 
 /** `a.b.c` as segments (`this` included); undefined for anything else. */
-function dottedPath(expr: ts.Expression): string[] | undefined {
+function dottedPath(expr: typescript.Expression): string[] | undefined {
   const inner = skipOuter(expr);
   if (ts.isIdentifier(inner)) return [inner.text];
   if (inner.kind === ts.SyntaxKind.ThisKeyword) return ['this'];
@@ -920,7 +947,7 @@ function dottedPath(expr: ts.Expression): string[] | undefined {
   return undefined;
 }
 
-function lastName(expr: ts.Expression): string | undefined {
+function lastName(expr: typescript.Expression): string | undefined {
   if (ts.isIdentifier(expr)) return expr.text;
   if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
   if (ts.isCallExpression(expr)) return lastName(skipOuter(expr.expression));
@@ -928,7 +955,7 @@ function lastName(expr: ts.Expression): string | undefined {
 }
 
 function literalOf(
-  expr: ts.Expression,
+  expr: typescript.Expression,
 ): { value: JsonPrimitive; type?: 'boolean' | 'string' | 'number' } | undefined {
   if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr))
     return { value: expr.text, type: 'string' };

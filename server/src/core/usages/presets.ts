@@ -227,6 +227,11 @@ export class ApiCatalog {
     return this.apiCallPattern.test(text) || (this.modulePattern?.test(text) ?? false);
   }
 
+  /** The patterns `mightCallApi` tests, for scans that run elsewhere (any match means "maybe"). */
+  prefilterPatterns(): RegExp[] {
+    return this.modulePattern ? [this.apiCallPattern, this.modulePattern] : [this.apiCallPattern];
+  }
+
   sdkOfModule(specifier: string): SdkPreset | undefined {
     for (const preset of this.presets) {
       for (const module of preset.modules) {

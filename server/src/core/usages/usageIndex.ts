@@ -9,6 +9,8 @@
  * it without re-parsing them.
  */
 import type { SdkPreset, WrapperConfig } from '../../../../shared/src/config';
+import type { ScanRequest, ScannedFile } from '../host';
+import { scanWithReadFile } from '../workspace/scanFiles';
 import type { Range } from '../../../../shared/src/registryModel';
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { camelCaseFlagKey } from './camelCase';
@@ -20,6 +22,9 @@ import { ApiCatalog } from './presets';
 /** Reads a workspace file (workspace-relative path); undefined when it cannot be read. */
 export type ReadFile = (file: string) => Promise<string | undefined>;
 
+/** A bulk scan of workspace files (workspace-relative paths), as `WorkspaceHost.scanFiles`. */
+export type ScanFiles = (request: ScanRequest) => AsyncIterable<ScannedFile[]>;
+
 export interface UsageIndexOptions {
   sdks: readonly SdkPreset[];
   wrappers: readonly WrapperConfig[];
@@ -29,6 +34,11 @@ export interface UsageIndexOptions {
    * are given to `updateFile` or `addFiles` again.
    */
   readFile?: ReadFile;
+  /**
+   * Scans unparsed files for calls of newly detected wrappers, returning only the texts that
+   * have some; without it they are read one by one through `readFile` and tested here.
+   */
+  scanFiles?: ScanFiles;
 }
 
 export interface IndexChange {
@@ -43,7 +53,11 @@ export interface IndexChange {
 
 export interface SourceText {
   file: string;
-  text: string;
+  /**
+   * The text; left out when the file was read and found not to match `prefilterPatterns()`
+   * (a scan elsewhere kept it). Such a file is read again through the reader only if needed.
+   */
+  text?: string;
 }
 
 /** A function found to forward a parameter as a flag key: its calls are usages. */
@@ -76,6 +90,7 @@ const READ_BATCH = 64;
 export class UsageIndex {
   private readonly catalog: ApiCatalog;
   private readFile: ReadFile | undefined;
+  private readonly scanFiles: ScanFiles | undefined;
   private readonly known = new Set<string>();
   private readonly facts = new Map<string, FileFacts>();
   private readonly linked = new Map<string, LinkedFile>();
@@ -100,6 +115,7 @@ export class UsageIndex {
   constructor(options: UsageIndexOptions) {
     this.catalog = new ApiCatalog(options.sdks, options.wrappers);
     this.readFile = options.readFile;
+    this.scanFiles = options.scanFiles;
     this.environment = {
       catalog: this.catalog,
       factsOf: (file) => this.facts.get(file),
@@ -114,6 +130,12 @@ export class UsageIndex {
     if (this.catalog.mightCallApi(text)) return true;
     const wrappers = this.currentWrapperPattern();
     return wrappers !== undefined && wrappers.test(text);
+  }
+
+  /** What `mightContainUsages` tests, for a scan that runs elsewhere: a text matching none of them is not parsed. */
+  prefilterPatterns(): RegExp[] {
+    const wrappers = this.currentWrapperPattern();
+    return wrappers ? [...this.catalog.prefilterPatterns(), wrappers] : this.catalog.prefilterPatterns();
   }
 
   /** Parses one file (when it can hold usages or is needed), re-links it and its dependents. */
@@ -147,7 +169,7 @@ export class UsageIndex {
     const dirty = new Set<string>();
     for await (const { file, text } of files) {
       for (const each of this.acceptText(file, text)) dirty.add(each);
-      if (held && !this.facts.has(file)) held.set(file, text);
+      if (held && text !== undefined && !this.facts.has(file)) held.set(file, text);
     }
     const changed = this.relink(dirty);
     const read: ReadFile = async (file) => held?.get(file) ?? (await this.readFile?.(file));
@@ -266,8 +288,8 @@ export class UsageIndex {
     return (this.neededBy.get(file)?.size ?? 0) > 0;
   }
 
-  /** Records a file's text; returns the files to re-link. */
-  private acceptText(file: string, text: string): Set<string> {
+  /** Records a file's text (undefined: read, and it matched no prefilter pattern); returns the files to re-link. */
+  private acceptText(file: string, text: string | undefined): Set<string> {
     this.bump(file);
     this.unreadable.delete(file);
     const dirty = new Set<string>();
@@ -276,9 +298,10 @@ export class UsageIndex {
       // Files that looked for this path before it existed may resolve to it now.
       for (const dependent of this.dependents.get(file) ?? []) dirty.add(dependent);
     }
-    if (this.mightContainUsages(text) || this.isNeeded(file)) {
+    if (text !== undefined && (this.mightContainUsages(text) || this.isNeeded(file))) {
       this.parse(file, text);
     } else {
+      // A needed file without its text is read by `loadMissing`, which finds it unparsed.
       this.failed.delete(file);
       if (!this.facts.delete(file)) return dirty;
     }
@@ -429,32 +452,45 @@ export class UsageIndex {
       if (needed.length === 0 && names.length === 0) break;
       for (const name of names) this.scannedWrapperNames.add(name);
       const callers = wordPattern(names);
-      const candidates = callers
-        ? [...this.known].filter((file) => !this.facts.has(file) && !this.unreadable.has(file))
-        : needed;
       const dirty = new Set<string>();
-      for (let start = 0; start < candidates.length; start += READ_BATCH) {
-        const batch = candidates.slice(start, start + READ_BATCH);
+      const accept = (file: string, generation: number | undefined, text: string | undefined): void => {
+        // Skip files updated, removed or parsed while reading: their newer state wins.
+        if (this.generations.get(file) !== generation || !this.known.has(file) || this.facts.has(file))
+          return;
+        if (text === undefined) {
+          if (this.isNeeded(file)) this.unreadable.add(file);
+          return;
+        }
+        if (!this.isNeeded(file) && !callers?.test(text)) return;
+        this.parse(file, text);
+        dirty.add(file);
+        for (const dependent of this.dependents.get(file) ?? []) dirty.add(dependent);
+      };
+      // Needed files are parsed whatever they hold.
+      for (let start = 0; start < needed.length; start += READ_BATCH) {
+        const batch = needed.slice(start, start + READ_BATCH);
         const generations = batch.map((file) => this.generations.get(file));
         const texts = await Promise.all(batch.map((file) => read(file).catch(() => undefined)));
-        batch.forEach((file, index) => {
-          // Skip files updated, removed or parsed while reading: their newer state wins.
-          if (
-            this.generations.get(file) !== generations[index] ||
-            !this.known.has(file) ||
-            this.facts.has(file)
-          )
-            return;
-          const text = texts[index];
-          if (text === undefined) {
-            if (this.isNeeded(file)) this.unreadable.add(file);
-            return;
-          }
-          if (!this.isNeeded(file) && !callers?.test(text)) return;
-          this.parse(file, text);
-          dirty.add(file);
-          for (const dependent of this.dependents.get(file) ?? []) dirty.add(dependent);
-        });
+        batch.forEach((file, index) => accept(file, generations[index], texts[index]));
+      }
+      // Every other unparsed file only when it calls one of the new wrappers: scanned, so that
+      // only those texts are returned (and, with a host scan, read off this thread).
+      if (callers) {
+        const isNeeded = new Set(needed);
+        const generations = new Map<string, number | undefined>();
+        for (const file of this.known)
+          if (!this.facts.has(file) && !this.unreadable.has(file) && !isNeeded.has(file))
+            generations.set(file, this.generations.get(file));
+        const request: ScanRequest = {
+          paths: [...generations.keys()],
+          patterns: [callers],
+          maxChars: Infinity,
+        };
+        const scan = this.scanFiles ?? ((scanRequest: ScanRequest) => scanWithReadFile(read, scanRequest));
+        for await (const chunk of scan(request))
+          for (const scanned of chunk)
+            if (scanned.status === 'matched')
+              accept(scanned.path, generations.get(scanned.path), scanned.text);
       }
       for (const file of this.relink(dirty)) changed.add(file);
     }

@@ -2,11 +2,12 @@ import type { FlaglensConfig } from '../../../../shared/src/config';
 import type { Finding, JsonValue, VariantType } from '../../../../shared/src/registryModel';
 import { CONFIG_FILE, loadConfig } from '../config/loadConfig';
 import { EnvironmentEngine, type Evaluation, zeroValue } from '../evaluation/evaluate';
-import type { Logger, WorkspaceHost } from '../host';
+import type { Logger, ScanRequest, ScannedFile, WorkspaceHost } from '../host';
 import { silentLogger } from '../host';
 import { Registry } from '../registry/registry';
 import { parsePrerequisite } from '../registry/checks';
 import { createFileMatcher, discoverFiles, type FileMatcher } from './discoverFiles';
+import { scanFiles } from './scanFiles';
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { UsageIndex } from '../usages/usageIndex';
 import { detectStaleFlags, type FlagHistory, type StaleVerdict } from '../stale/staleness';
@@ -54,11 +55,24 @@ export class FlagWorkspace {
     const { config } = loadConfig(undefined);
     this.config = config;
     this.matcher = createFileMatcher(config);
-    this.index = new UsageIndex({
-      sdks: config.sdks,
-      wrappers: config.wrappers,
+    this.index = this.createIndex();
+  }
+
+  private createIndex(): UsageIndex {
+    return new UsageIndex({
+      sdks: this.config.sdks,
+      wrappers: this.config.wrappers,
       readFile: (file) => this.host.readFile(this.absolute(file)),
+      scanFiles: (request) => this.scanRelative(request),
     });
+  }
+
+  /** The host's scan over workspace-relative paths. */
+  private async *scanRelative(request: ScanRequest): AsyncGenerator<ScannedFile[]> {
+    const prefix = this.root.length + 1;
+    const paths = request.paths.map((file) => this.absolute(file));
+    for await (const chunk of scanFiles(this.host, { ...request, paths }))
+      yield chunk.map((scanned) => ({ ...scanned, path: scanned.path.slice(prefix) }));
   }
 
   absolute(relative: string): string {
@@ -97,40 +111,35 @@ export class FlagWorkspace {
     this.config = loaded.config;
     this.configFindings = loaded.findings;
     this.matcher = createFileMatcher(this.config);
-    this.index = new UsageIndex({
-      sdks: this.config.sdks,
-      wrappers: this.config.wrappers,
-      readFile: (file) => this.host.readFile(this.absolute(file)),
-    });
+    this.index = this.createIndex();
     this.generation++;
   }
 
   /**
-   * Indexes every code file found by `load()`. Files are read in batches and only those the
-   * index's prefilter accepts are parsed. A first small batch is linked on its own so results
-   * appear early; the rest goes to the index in one pass, so files that need a second look
-   * (callers of wrappers found later) are read once, not once per batch.
+   * Indexes every code file found by `load()`. The files are scanned (by the host, on another
+   * thread when it can) against the index's prefilter, so only the texts of files that may read
+   * flags come back to be parsed. A first small batch is linked on its own so results appear
+   * early; the rest goes to the index in one pass, so files that need a second look (callers of
+   * wrappers found later) are scanned once, not once per batch.
    */
   async indexCode(onProgress?: (done: number, total: number) => void): Promise<void> {
     const files = this.codeFiles;
-    const limit = this.config.maxFileBytes;
     const tooLarge: { file: string; size: number }[] = [];
     let done = 0;
-    const readBatch = async function* (
+    const scanned = async function* (
       workspace: FlagWorkspace,
       slice: string[],
-    ): AsyncGenerator<{ file: string; text: string }> {
-      const readSize = 256;
-      for (let start = 0; start < slice.length; start += readSize) {
-        const chunk = slice.slice(start, start + readSize);
-        const texts = await Promise.all(
-          chunk.map((file) => workspace.host.readFile(workspace.absolute(file))),
-        );
-        for (let i = 0; i < chunk.length; i++) {
-          const text = texts[i];
-          if (text === undefined) continue;
-          if (text.length > limit) tooLarge.push({ file: chunk[i], size: text.length });
-          else yield { file: chunk[i], text };
+    ): AsyncGenerator<{ file: string; text?: string }> {
+      const request = {
+        paths: slice,
+        patterns: workspace.index.prefilterPatterns(),
+        maxChars: workspace.config.maxFileBytes,
+      };
+      for await (const chunk of workspace.scanRelative(request)) {
+        for (const file of chunk) {
+          if (file.status === 'tooLarge') tooLarge.push({ file: file.path, size: file.size });
+          else if (file.status === 'matched') yield { file: file.path, text: file.text };
+          else if (file.status === 'unmatched') yield { file: file.path };
         }
         done += chunk.length;
         onProgress?.(done, files.length);
@@ -138,15 +147,11 @@ export class FlagWorkspace {
     };
     const firstBatch = 1000;
     const reader = (file: string) => this.host.readFile(this.absolute(file));
-    await this.index.addFiles(readBatch(this, files.slice(0, firstBatch)), reader);
-    if (files.length > firstBatch)
-      await this.index.addFiles(readBatch(this, files.slice(firstBatch)), reader);
-    this.tooLarge = [
-      ...this.tooLarge.filter((entry) => !tooLarge.some((other) => other.file === entry.file)),
-      ...tooLarge,
-    ];
-    if (tooLarge.length > 0)
-      this.codeFiles = files.filter((file) => !tooLarge.some((entry) => entry.file === file));
+    await this.index.addFiles(scanned(this, files.slice(0, firstBatch)), reader);
+    if (files.length > firstBatch) await this.index.addFiles(scanned(this, files.slice(firstBatch)), reader);
+    const large = new Set(tooLarge.map((entry) => entry.file));
+    this.tooLarge = [...this.tooLarge.filter((entry) => !large.has(entry.file)), ...tooLarge];
+    if (large.size > 0) this.codeFiles = files.filter((file) => !large.has(file));
     this.codeIndexed = true;
     this.generation++;
   }

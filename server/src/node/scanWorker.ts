@@ -1,0 +1,155 @@
+/**
+ * The Node host's bulk scan on a worker thread: the worker reads each file and tests the
+ * prefilter patterns, and sends back the texts of the few files that match. On two cores this
+ * takes reading, decoding and the regular expressions (about a third of a cold index) off the
+ * thread that parses, and the two overlap.
+ *
+ * The worker is started on first use, kept (unreferenced, so it never holds a process open) and
+ * shared by every scan; scans queue on it. If it cannot start or dies, the rest of each scan is
+ * done on this thread through the same verdicts (core/workspace/scanFiles.ts).
+ */
+import { Worker } from 'node:worker_threads';
+import type { ScanRequest, ScannedFile } from '../core/host';
+import { scanText } from '../core/workspace/scanFiles';
+
+/** Files per message: small enough for the parser to start early, large enough to batch. */
+const CHUNK = 128;
+
+/** One result as it crosses threads: the index of the path in the request, and the verdict. */
+type WireFile =
+  | { i: number; s: 'matched'; text: string }
+  | { i: number; s: 'unmatched' | 'unreadable' }
+  | { i: number; s: 'tooLarge'; size: number };
+
+interface WireChunk {
+  id: number;
+  files: WireFile[];
+  done: boolean;
+}
+
+/**
+ * The worker's code, self-contained (no bundle to locate at run time). Its verdicts must match
+ * `scanText`: BOM dropped, too large before the patterns, any pattern matching wins.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const CHUNK = ${CHUNK};
+parentPort.on('message', ({ id, paths, patterns, maxChars }) => {
+  let files = [];
+  for (let i = 0; i < paths.length; i++) {
+    let text;
+    try {
+      text = readFileSync(paths[i], 'utf8');
+    } catch {
+      files.push({ i, s: 'unreadable' });
+      text = undefined;
+    }
+    if (text !== undefined) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text.length > maxChars) files.push({ i, s: 'tooLarge', size: text.length });
+      else if (patterns.some((pattern) => pattern.test(text))) files.push({ i, s: 'matched', text });
+      else files.push({ i, s: 'unmatched' });
+    }
+    if (files.length === CHUNK) {
+      parentPort.postMessage({ id, files, done: false });
+      files = [];
+    }
+  }
+  parentPort.postMessage({ id, files, done: true });
+});
+`;
+
+type Listener = (message: WireChunk | Error) => void;
+
+export class ScanWorker {
+  private worker: Worker | undefined;
+  private broken = false;
+  private nextId = 0;
+  private readonly listeners = new Map<number, Listener>();
+
+  constructor(private readonly readFileInThread: (path: string) => Promise<string | undefined>) {}
+
+  async *scan(request: ScanRequest): AsyncGenerator<ScannedFile[]> {
+    const { paths } = request;
+    if (paths.length === 0) return;
+    const worker = this.start();
+    /** Paths answered so far: after a failure, the rest is scanned here. */
+    let answered = 0;
+    if (worker) {
+      const id = this.nextId++;
+      const queue: (WireChunk | Error)[] = [];
+      let wake: (() => void) | undefined;
+      this.listeners.set(id, (message) => {
+        queue.push(message);
+        wake?.();
+      });
+      if (this.listeners.size === 1) worker.ref();
+      try {
+        worker.postMessage({ id, paths, patterns: request.patterns, maxChars: request.maxChars });
+        for (;;) {
+          if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+          const message = queue.shift() as WireChunk | Error;
+          if (message instanceof Error) break;
+          answered += message.files.length;
+          yield message.files.map((file) => fromWire(paths[file.i], file));
+          if (message.done) return;
+        }
+      } finally {
+        this.listeners.delete(id);
+        if (this.listeners.size === 0) this.worker?.unref();
+      }
+    }
+    for (let start = answered; start < paths.length; start += CHUNK) {
+      const batch = paths.slice(start, start + CHUNK);
+      const texts = await Promise.all(batch.map((path) => this.readFileInThread(path)));
+      yield batch.map((path, index) => {
+        const text = texts[index];
+        return text === undefined ? { path, status: 'unreadable' } : scanText(path, text, request);
+      });
+    }
+  }
+
+  /** Stops the worker (tests, shutdown); a later scan starts a new one. */
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    // Scans still waiting finish on this thread.
+    for (const listener of this.listeners.values()) listener(new Error('the scan worker was stopped'));
+    await worker?.terminate();
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker || this.broken) return this.worker;
+    try {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      const fail = (error: Error): void => {
+        this.broken = true;
+        if (this.worker === worker) this.worker = undefined;
+        for (const listener of this.listeners.values()) listener(error);
+      };
+      worker.on('message', (message: WireChunk) => this.listeners.get(message.id)?.(message));
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (this.worker === worker) fail(new Error(`the scan worker exited with code ${code}`));
+      });
+      this.worker = worker;
+    } catch {
+      this.broken = true;
+    }
+    return this.worker;
+  }
+}
+
+function fromWire(path: string, file: WireFile): ScannedFile {
+  switch (file.s) {
+    case 'matched':
+      return { path, status: 'matched', text: file.text };
+    case 'tooLarge':
+      return { path, status: 'tooLarge', size: file.size };
+    default:
+      return { path, status: file.s };
+  }
+}
