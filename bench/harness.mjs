@@ -96,7 +96,15 @@ function summarise(times) {
 }
 
 /** The Node host, counting calls: how often the index reads the same files is a cost of its own. */
-const hostCalls = { readFile: 0, readBytes: 0, stat: 0, readDirectory: 0 };
+const hostCalls = {
+  readFile: 0,
+  readBytes: 0,
+  stat: 0,
+  readDirectory: 0,
+  scans: 0,
+  scannedFiles: 0,
+  matchedFiles: 0,
+};
 const countingHost = {
   async readFile(file) {
     hostCalls.readFile++;
@@ -111,6 +119,15 @@ const countingHost = {
   readDirectory(folder) {
     hostCalls.readDirectory++;
     return nodeHost.readDirectory(folder);
+  },
+  // The bulk scan (on the Node host's worker thread): files read there and texts sent back.
+  async *scanFiles(request) {
+    hostCalls.scans++;
+    for await (const chunk of nodeHost.scanFiles(request)) {
+      hostCalls.scannedFiles += chunk.length;
+      for (const file of chunk) if (file.status === 'matched') hostCalls.matchedFiles++;
+      yield chunk;
+    }
   },
 };
 
@@ -128,7 +145,11 @@ async function main() {
   const mainCpu0 = mainThreadCpuMs();
   const t0 = performance.now();
   const workspace = new FlagWorkspace({ root: workspaceRoot, host: countingHost });
-  await workspace.load();
+  // Discovery reports progress too (the server shows it): the first sign of life.
+  let firstDiscoveryProgress;
+  await workspace.load((codeFiles) => {
+    firstDiscoveryProgress ??= { msSinceStart: performance.now() - t0, codeFiles };
+  });
   const loaded = performance.now();
   const mainCpuLoaded = mainThreadCpuMs();
   let firstProgress;
@@ -158,6 +179,7 @@ async function main() {
     codeFiles: workspace.codeFiles.length,
     tooLarge: workspace.tooLarge.map(({ file }) => file),
     registryEnvironments: workspace.environments(),
+    firstDiscoveryProgress,
     firstProgress,
     firstUsages,
     progressCalls,
@@ -174,7 +196,7 @@ async function main() {
   };
   log(
     `cold index ${Math.round(result.cold.totalMs)} ms (load ${Math.round(result.cold.loadMs)} ms), ${result.cold.stats.usages} usages, ` +
-      `${result.cold.stats.parsedFiles} files parsed, ${hostCalls.readFile} file reads (${Math.round(hostCalls.readBytes / 1e6)} MB)`,
+      `${result.cold.stats.parsedFiles} files parsed, ${hostCalls.readFile} file reads (${Math.round(hostCalls.readBytes / 1e6)} MB) + ${hostCalls.scannedFiles} scanned on the worker`,
   );
 
   // ---- correctness against the ground truth

@@ -123,7 +123,10 @@ export class ScanWorker {
   private start(): Worker | undefined {
     if (this.worker || this.broken) return this.worker;
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      });
       worker.unref();
       const fail = (error: Error): void => {
         this.broken = true;
