@@ -791,6 +791,14 @@ describe('stale flags on the demo shop', () => {
   // The usages the demo's README lists (line numbers as shipped); referral-program has none.
   const demoUsages: FlagUsage[] = [
     usage('new-checkout', 'src/server/checkout.ts', 46),
+    usage('newCheckout', 'src/web/StorefrontHeader.tsx', 13, {
+      sdk: 'launchdarkly',
+      api: 'useFlags',
+      resolution: 'destructured',
+      keyText: 'newCheckout',
+      keyIsLiteral: false,
+      camelCaseKey: true,
+    }),
     usage('pricing-page-layout', 'src/web/PricingPage.tsx', 78, {
       defaultValue: "'grid'",
       defaultLiteral: 'grid',
