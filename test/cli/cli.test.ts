@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
+import type { UsageRow } from '../../server/src/cli/commands/scan';
+import type { KeyResolution } from '../../shared/src/usage';
 import { copyToTemp, repoRoot, runCli, tempDir } from '../support/cli';
 import { flagdFile } from '../support/text';
 
@@ -22,6 +24,24 @@ const production = flagdFile({
     targeting: { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'blue', null] },
   },
 });
+
+/** A row of `scan --format json`; `where` is `file:line:column-endColumn` of the key on one line. */
+function scanRow(
+  where: string,
+  row: Omit<UsageRow, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'sdk' | 'known'> &
+    Partial<Pick<UsageRow, 'sdk' | 'known'>>,
+): UsageRow {
+  const match = /^(.+):(\d+):(\d+)-(\d+)$/.exec(where);
+  if (!match) throw new Error(`bad position ${where}`);
+  const [, file, line, column, endColumn] = match;
+  const position = {
+    line: Number(line),
+    column: Number(column),
+    endLine: Number(line),
+    endColumn: Number(endColumn),
+  };
+  return { sdk: 'openfeature', known: true, ...row, file, ...position };
+}
 
 function workspace(files: Record<string, string>): { dir: string; dispose(): void } {
   const temp = tempDir();
@@ -372,32 +392,237 @@ describe('flaglens on examples/demo', () => {
     }
   });
 
-  it('scan lists every usage with how its key was resolved, and the dynamic ones', () => {
+  /**
+   * Every usage of the demo, written from reading its source (`src/`; flaglens.json leaves the
+   * tests out): the key's position (1-based, end exclusive), the API, how the key was resolved.
+   */
+  const demoUsages: UsageRow[] = [
+    // checkout.ts imports its keys through the src/features barrel.
+    scanRow('src/server/checkout.ts:45:47-59', {
+      flag: 'new-checkout',
+      api: 'getBooleanDetails',
+      resolution: 'destructured', // const { NEW_CHECKOUT } = FLAGS
+      expectedType: 'boolean',
+      keyText: 'NEW_CHECKOUT',
+      defaultValue: 'false',
+    }),
+    scanRow('src/server/checkout.ts:46:47-66', {
+      flag: 'checkout-cta-copy',
+      api: 'getStringValue',
+      resolution: 'const',
+      expectedType: 'string',
+      keyText: 'CTA_EXPERIMENT_FLAG',
+      defaultValue: "'Place order'",
+    }),
+    scanRow('src/server/checkout.ts:49:48-70', {
+      flag: 'external-tax-api',
+      api: 'getBooleanValue',
+      resolution: 'object-member',
+      expectedType: 'boolean',
+      keyText: 'FLAGS.EXTERNAL_TAX_API',
+      defaultValue: 'false',
+    }),
+    scanRow('src/server/checkout.ts:54:56-72', {
+      flag: 'express-shipping',
+      api: 'getBooleanValue',
+      resolution: 'imported-const',
+      expectedType: 'boolean',
+      keyText: 'EXPRESS_SHIPPING',
+      defaultValue: 'false',
+    }),
+    scanRow('src/server/checkout.ts:63:36-53', {
+      flag: 'gift-cards',
+      api: 'getBooleanValue',
+      resolution: 'enum-member',
+      expectedType: 'boolean',
+      keyText: 'FlagKey.GiftCards',
+      defaultValue: 'false',
+    }),
+    scanRow('src/server/checkout.ts:69:53-69', {
+      flag: 'holiday-banner',
+      api: 'getStringValue', // on a boolean flag: check's type mismatch
+      resolution: 'literal',
+      expectedType: 'string',
+      keyText: "'holiday-banner'",
+      defaultValue: "'off'",
+    }),
+    scanRow('src/server/checkout.ts:72:39-55', {
+      flag: 'new-onboarding',
+      sdk: 'custom',
+      api: 'isFeatureOn', // the wrapper flaglens.json declares, without a default argument
+      resolution: 'wrapper',
+      expectedType: 'boolean',
+      keyText: "'new-onboarding'",
+      defaultValue: null,
+      known: false,
+    }),
+    scanRow('src/server/paymentMethods.ts:16:38-64', {
+      flag: null,
+      api: 'getBooleanValue',
+      resolution: 'dynamic',
+      expectedType: 'boolean',
+      keyText: '`payment-method-${method}`',
+      defaultValue: 'false',
+      known: false,
+    }),
+    scanRow('src/server/quote.ts:30:48-64', {
+      flag: 'max-cart-items',
+      api: 'getNumberValue',
+      resolution: 'template',
+      expectedType: 'number',
+      keyText: '`max-cart-items`',
+      defaultValue: '50',
+    }),
+    scanRow('src/server/quote.ts:36:24-33', {
+      flag: 'new-api',
+      sdk: 'custom',
+      api: 'isFeatureOn',
+      resolution: 'wrapper',
+      expectedType: 'boolean',
+      keyText: "'new-api'",
+      defaultValue: null,
+    }),
+    scanRow('src/server/quote.ts:36:67-92', {
+      flag: 'usage-based-pricing',
+      sdk: 'custom',
+      api: 'isFeatureOn', // FLAGS and isFeatureOn both come through the src/features barrel
+      resolution: 'wrapper',
+      expectedType: 'boolean',
+      keyText: 'FLAGS.USAGE_BASED_PRICING',
+      defaultValue: null,
+    }),
+    scanRow('src/server/quote.ts:41:48-66', {
+      flag: 'external-tax-api',
+      api: 'getBooleanValue',
+      resolution: 'literal',
+      expectedType: 'boolean',
+      keyText: "'external-tax-api'",
+      defaultValue: 'true',
+    }),
+    scanRow('src/server/shipping.ts:39:42-58', {
+      flag: 'express-shipping',
+      api: 'getBooleanValue',
+      resolution: 'imported-const', // imported directly from src/flags.ts
+      expectedType: 'boolean',
+      keyText: 'EXPRESS_SHIPPING',
+      defaultValue: 'false',
+    }),
+    scanRow('src/web/CheckoutButton.tsx:5:43-61', {
+      flag: 'new-checkout',
+      api: 'useBooleanFlagValue',
+      resolution: 'object-member',
+      expectedType: 'boolean',
+      keyText: 'FLAGS.NEW_CHECKOUT',
+      defaultValue: 'false',
+    }),
+    scanRow('src/web/CheckoutButton.tsx:6:23-42', {
+      flag: 'checkout-cta-copy',
+      api: 'useFlag',
+      resolution: 'literal',
+      expectedType: 'string',
+      keyText: "'checkout-cta-copy'",
+      defaultValue: "'Place order'",
+    }),
+    scanRow('src/web/HolidayBanner.tsx:19:42-58', {
+      flag: 'holiday-banner',
+      api: 'useBooleanFlagValue',
+      resolution: 'literal',
+      expectedType: 'boolean',
+      keyText: "'holiday-banner'",
+      defaultValue: 'false',
+    }),
+    scanRow('src/web/HolidayBanner.tsx:20:37-57', {
+      flag: 'banner-config',
+      api: 'useObjectFlagValue',
+      resolution: 'enum-member',
+      expectedType: 'object',
+      keyText: 'FlagKey.BannerConfig',
+      defaultValue: 'DEFAULT_BANNER',
+    }),
+    scanRow('src/web/PricingPage.tsx:78:37-62', {
+      flag: 'pricing-page-layout',
+      api: 'useStringFlagValue',
+      resolution: 'object-member',
+      expectedType: 'string',
+      keyText: 'FLAGS.PRICING_PAGE_LAYOUT',
+      defaultValue: "'grid'",
+    }),
+    scanRow('src/web/PricingPage.tsx:79:47-63', {
+      flag: 'express-shipping',
+      api: 'useBooleanFlagValue',
+      resolution: 'imported-const',
+      expectedType: 'boolean',
+      keyText: 'EXPRESS_SHIPPING',
+      defaultValue: 'false',
+    }),
+    scanRow('src/web/PricingPage.tsx:80:43-63', {
+      flag: 'max-cart-items',
+      api: 'useNumberFlagValue',
+      resolution: 'object-member',
+      expectedType: 'number',
+      keyText: 'FLAGS.MAX_CART_ITEMS',
+      defaultValue: '50',
+    }),
+    scanRow('src/web/Recommendations.tsx:11:39-67', {
+      flag: 'smart-recommendations',
+      api: 'useBooleanFlagValue',
+      resolution: 'enum-member',
+      expectedType: 'boolean',
+      keyText: 'FlagKey.SmartRecommendations',
+      defaultValue: 'false',
+    }),
+    scanRow('src/web/StorefrontHeader.tsx:13:11-22', {
+      flag: 'new-checkout', // read under LaunchDarkly's camelCased key
+      sdk: 'launchdarkly',
+      api: 'useFlags',
+      resolution: 'destructured',
+      expectedType: 'boolean',
+      keyText: 'newCheckout',
+      defaultValue: 'false',
+    }),
+  ];
+
+  it('scan lists every usage of the demo with where it is and how its key was resolved', () => {
     const result = runCli(['scan', demo, '--format', 'json']);
     assert.equal(result.status, 0, result.stderr);
-    const rows = JSON.parse(result.stdout) as { flag: string | null; resolution: string; file: string }[];
-    const resolutions = new Set(rows.map((row) => row.resolution));
-    for (const form of [
-      'literal',
-      'template',
+    const rows = JSON.parse(result.stdout) as UsageRow[];
+    assert.deepStrictEqual(rows, demoUsages);
+    assert.equal(rows.filter((row) => row.flag === null).length, 1, 'one dynamic usage');
+  });
+
+  it('the expected demo usages cover every key resolution the index knows', () => {
+    assert.deepStrictEqual([...new Set(demoUsages.map((usage) => usage.resolution))].sort(), [
       'const',
-      'imported-const',
-      'enum-member',
-      'object-member',
       'destructured',
-      'wrapper',
       'dynamic',
-    ]) {
-      assert.ok(resolutions.has(form), `no ${form} usage in ${[...resolutions].join(', ')}`);
-    }
-    assert.deepEqual(
-      rows.filter((row) => row.flag === null).map((row) => row.file),
-      ['src/server/paymentMethods.ts'],
+      'enum-member',
+      'imported-const',
+      'literal',
+      'object-member',
+      'template',
+      'wrapper',
+    ] satisfies KeyResolution[]);
+  });
+
+  it('scan prints one aligned line per usage and a summary as text', () => {
+    const result = runCli(['scan', demo]);
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, demoUsages.length + 1);
+    assert.equal(
+      lines[0],
+      'src/server/checkout.ts:45:47        new-checkout  getBooleanDetails [destructured]',
     );
-    assert.ok(
-      rows.some((row) => row.flag === 'new-onboarding'),
-      'the flag missing from the registry is still a usage',
+    assert.equal(
+      lines[6],
+      'src/server/checkout.ts:72:39        new-onboarding  isFeatureOn [wrapper]  not in registry',
     );
+    assert.equal(
+      lines[7],
+      'src/server/paymentMethods.ts:16:38  (dynamic: `payment-method-${method}`)  getBooleanValue [dynamic]',
+    );
+    assert.equal(lines[21], 'src/web/StorefrontHeader.tsx:13:11  new-checkout  useFlags [destructured]');
+    assert.equal(lines[22], '22 usage(s) of 13 flag(s) in 9 file(s); 1 dynamic.');
   });
 });
 

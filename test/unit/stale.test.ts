@@ -790,22 +790,30 @@ describe('stale flags on the demo shop', () => {
   const demoNow = new Date('2026-11-24T12:00:00Z');
   // The usages the demo's README lists (line numbers as shipped); referral-program has none.
   const demoUsages: FlagUsage[] = [
-    usage('new-checkout', 'src/server/checkout.ts', 46),
+    usage('new-checkout', 'src/server/checkout.ts', 45),
+    usage('newCheckout', 'src/web/StorefrontHeader.tsx', 13, {
+      sdk: 'launchdarkly',
+      api: 'useFlags',
+      resolution: 'destructured',
+      keyText: 'newCheckout',
+      keyIsLiteral: false,
+      camelCaseKey: true,
+    }),
     usage('pricing-page-layout', 'src/web/PricingPage.tsx', 78, {
       defaultValue: "'grid'",
       defaultLiteral: 'grid',
     }),
-    usage('checkout-cta-copy', 'src/server/checkout.ts', 47),
+    usage('checkout-cta-copy', 'src/server/checkout.ts', 46),
     usage('holiday-banner', 'src/web/HolidayBanner.tsx', 19),
     usage('banner-config', 'src/web/HolidayBanner.tsx', 20),
     usage('new-api', 'src/server/quote.ts', 36),
     usage('usage-based-pricing', 'src/server/quote.ts', 36),
-    usage('external-tax-api', 'src/server/checkout.ts', 50),
+    usage('external-tax-api', 'src/server/checkout.ts', 49),
     usage('max-cart-items', 'src/server/quote.ts', 30),
     usage('express-shipping', 'src/server/shipping.ts', 39),
-    usage('gift-cards', 'src/server/checkout.ts', 64),
+    usage('gift-cards', 'src/server/checkout.ts', 63),
     usage('smart-recommendations', 'src/web/Recommendations.tsx', 11),
-    usage('new-onboarding', 'src/server/checkout.ts', 73, { api: 'isFeatureOn' }),
+    usage('new-onboarding', 'src/server/checkout.ts', 72, { api: 'isFeatureOn' }),
     usage(null, 'src/server/paymentMethods.ts', 16, { keyText: '`payment-method-${method}`' }),
   ];
   const run = (usages: FlagUsage[]) =>

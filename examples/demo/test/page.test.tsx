@@ -54,6 +54,17 @@ describe('pricing page (production flags)', () => {
     );
   });
 
+  it('links the header (LaunchDarkly React SDK) to the same checkout flow as the page', async () => {
+    for (const [targetingKey, flow] of [
+      ['u-2', '/checkout'],
+      ['u-fraud-review-9', '/checkout/step-1'],
+    ]) {
+      const html = await renderPricingPage({ targetingKey });
+      assert.equal(attribute(html, 'header-checkout', 'href'), flow, targetingKey);
+      assert.equal(attribute(html, 'checkout-cta', 'href'), flow, targetingKey);
+    }
+  });
+
   it('shows the winter-sale banner only during the sale', async (t) => {
     t.mock.method(Date, 'now', () => Date.parse('2026-11-24T12:00:00Z'));
     assert.doesNotMatch(await renderPricingPage({ targetingKey: 'u-9' }), /holiday-banner/);

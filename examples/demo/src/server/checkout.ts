@@ -1,6 +1,5 @@
 import type { EvaluationContext } from '@openfeature/server-sdk';
-import { flagClient, isFeatureOn } from '../featureFlags';
-import { EXPRESS_SHIPPING, FLAGS, FlagKey } from '../flags';
+import { EXPRESS_SHIPPING, FLAGS, FlagKey, flagClient, isFeatureOn } from '../features';
 import { flatTaxCents, providerTaxCents, type Cart } from './pricing';
 import { buildQuote } from './quote';
 

@@ -31,6 +31,17 @@ export class FlagdWebProvider implements Provider {
     if (flagsChanged.length > 0) this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged });
   }
 
+  /**
+   * The value of every enabled flag for one visitor, keyed by flag key: the shape LaunchDarkly's
+   * React SDK takes as `bootstrap` (flags that fail to evaluate are left out, so readers get
+   * their own defaults).
+   */
+  allValues(context: EvaluationContext): Record<string, JsonValue> {
+    return Object.fromEntries(
+      this.core.resolveAll(context).map((details) => [details.flagKey, details.value]),
+    );
+  }
+
   resolveBooleanEvaluation(
     flagKey: string,
     defaultValue: boolean,

@@ -23,21 +23,25 @@ export interface UsageRow {
 export function runScan(workspace: FlagWorkspace, format: OutputFormat, io: CommandIo): number {
   const rows: UsageRow[] = workspace
     .usages()
-    .map((usage) => ({
-      flag: usage.flag,
-      file: usage.file,
-      line: usage.keyRange.start.line + 1,
-      column: usage.keyRange.start.character + 1,
-      endLine: usage.keyRange.end.line + 1,
-      endColumn: usage.keyRange.end.character + 1,
-      sdk: usage.sdk,
-      api: usage.api,
-      resolution: usage.resolution,
-      expectedType: usage.expectedType,
-      keyText: usage.keyText,
-      defaultValue: usage.defaultValue ?? null,
-      known: flagOfUsage(workspace.registry, usage) !== undefined,
-    }))
+    .map((usage) => {
+      const summary = flagOfUsage(workspace.registry, usage);
+      return {
+        // A LaunchDarkly `useFlags()` read names its flag camelCased (that name stays in `keyText`).
+        flag: summary?.key ?? usage.flag,
+        file: usage.file,
+        line: usage.keyRange.start.line + 1,
+        column: usage.keyRange.start.character + 1,
+        endLine: usage.keyRange.end.line + 1,
+        endColumn: usage.keyRange.end.character + 1,
+        sdk: usage.sdk,
+        api: usage.api,
+        resolution: usage.resolution,
+        expectedType: usage.expectedType,
+        keyText: usage.keyText,
+        defaultValue: usage.defaultValue ?? null,
+        known: summary !== undefined,
+      };
+    })
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   if (format === 'json') {
     io.out(JSON.stringify(rows, null, 2));
