@@ -78,6 +78,22 @@ describe('scanning files for the prefilter', () => {
     }
   });
 
+  it('frees the worker for the next scan when a consumer gives up early', async () => {
+    const worker = new ScanWorker(nodeHost.readFile);
+    try {
+      // Long enough for the worker to fill its window of unconsumed chunks and wait.
+      const paths = Array.from({ length: 20_000 }, (_, index) => request.paths[index % request.paths.length]);
+      let chunks = 0;
+      for await (const chunk of worker.scan({ ...request, paths })) {
+        assert.ok(chunk.length > 0);
+        if (++chunks === 1) break;
+      }
+      assert.deepEqual(await collect(worker.scan(request)), expected(temp.dir));
+    } finally {
+      await worker.dispose();
+    }
+  });
+
   it('finishes a scan on this thread when the worker is stopped under it', async () => {
     const worker = new ScanWorker(nodeHost.readFile);
     const paths = Array.from({ length: 2000 }, (_, index) => request.paths[index % request.paths.length]);

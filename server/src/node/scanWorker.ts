@@ -5,7 +5,8 @@
  * thread that parses, and the two overlap.
  *
  * The worker is started on first use, kept (unreferenced, so it never holds a process open) and
- * shared by every scan; scans queue on it. If it cannot start or dies, the rest of each scan is
+ * shared by every scan; scans queue on it. It stays at most a few chunks ahead of the consumer, and
+ * a scan the consumer gives up stops it. If it cannot start or dies, the rest of each scan is
  * done on this thread through the same verdicts (core/workspace/scanFiles.ts).
  */
 import { Worker } from 'node:worker_threads';
@@ -14,6 +15,15 @@ import { scanText } from '../core/workspace/scanFiles';
 
 /** Files per message: small enough for the parser to start early, large enough to batch. */
 const CHUNK = 128;
+/**
+ * Chunks sent and not yet consumed before the worker waits: without a bound it reads far ahead
+ * of the parser and the queued texts cost more memory than the index (848 MB against 458 MB
+ * peak RSS at 100,000 files).
+ */
+const MAX_IN_FLIGHT = 8;
+/** Slots of a scan's shared control array. */
+const IN_FLIGHT = 0;
+const CANCELLED = 1;
 
 /** One result as it crosses threads: the index of the path in the request, and the verdict. */
 type WireFile =
@@ -35,9 +45,11 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const CHUNK = ${CHUNK};
-parentPort.on('message', ({ id, paths, patterns, maxChars }) => {
+parentPort.on('message', ({ id, paths, patterns, maxChars, control }) => {
+  const flow = new Int32Array(control);
   let files = [];
   for (let i = 0; i < paths.length; i++) {
+    if (Atomics.load(flow, ${CANCELLED}) !== 0) break;
     let text;
     try {
       text = readFileSync(paths[i], 'utf8');
@@ -52,15 +64,22 @@ parentPort.on('message', ({ id, paths, patterns, maxChars }) => {
       else files.push({ i, s: 'unmatched' });
     }
     if (files.length === CHUNK) {
+      Atomics.add(flow, ${IN_FLIGHT}, 1);
       parentPort.postMessage({ id, files, done: false });
       files = [];
+      for (let sent; (sent = Atomics.load(flow, ${IN_FLIGHT})) >= ${MAX_IN_FLIGHT} && Atomics.load(flow, ${CANCELLED}) === 0; )
+        Atomics.wait(flow, ${IN_FLIGHT}, sent);
     }
   }
   parentPort.postMessage({ id, files, done: true });
 });
 `;
 
-type Listener = (message: WireChunk | Error) => void;
+interface Listener {
+  deliver(message: WireChunk | Error): void;
+  /** The scan's flow control, shared with the worker. */
+  flow: Int32Array;
+}
 
 export class ScanWorker {
   private worker: Worker | undefined;
@@ -80,13 +99,18 @@ export class ScanWorker {
       const id = this.nextId++;
       const queue: (WireChunk | Error)[] = [];
       let wake: (() => void) | undefined;
-      this.listeners.set(id, (message) => {
-        queue.push(message);
-        wake?.();
+      const control = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+      const flow = new Int32Array(control);
+      this.listeners.set(id, {
+        deliver: (message) => {
+          queue.push(message);
+          wake?.();
+        },
+        flow,
       });
       if (this.listeners.size === 1) worker.ref();
       try {
-        worker.postMessage({ id, paths, patterns: request.patterns, maxChars: request.maxChars });
+        worker.postMessage({ id, paths, patterns: request.patterns, maxChars: request.maxChars, control });
         for (;;) {
           if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
@@ -95,8 +119,13 @@ export class ScanWorker {
           answered += message.files.length;
           yield message.files.map((file) => fromWire(paths[file.i], file));
           if (message.done) return;
+          // Consumed: the worker may read one chunk further.
+          Atomics.sub(flow, IN_FLIGHT, 1);
+          Atomics.notify(flow, IN_FLIGHT);
         }
       } finally {
+        // A scan given up (or failed) stops the worker's loop, which may be waiting on it.
+        cancel(flow);
         this.listeners.delete(id);
         if (this.listeners.size === 0) this.worker?.unref();
       }
@@ -116,7 +145,10 @@ export class ScanWorker {
     const worker = this.worker;
     this.worker = undefined;
     // Scans still waiting finish on this thread.
-    for (const listener of this.listeners.values()) listener(new Error('the scan worker was stopped'));
+    for (const listener of this.listeners.values()) {
+      cancel(listener.flow);
+      listener.deliver(new Error('the scan worker was stopped'));
+    }
     await worker?.terminate();
   }
 
@@ -131,9 +163,9 @@ export class ScanWorker {
       const fail = (error: Error): void => {
         this.broken = true;
         if (this.worker === worker) this.worker = undefined;
-        for (const listener of this.listeners.values()) listener(error);
+        for (const listener of this.listeners.values()) listener.deliver(error);
       };
-      worker.on('message', (message: WireChunk) => this.listeners.get(message.id)?.(message));
+      worker.on('message', (message: WireChunk) => this.listeners.get(message.id)?.deliver(message));
       worker.on('error', fail);
       worker.on('exit', (code) => {
         if (this.worker === worker) fail(new Error(`the scan worker exited with code ${code}`));
@@ -144,6 +176,11 @@ export class ScanWorker {
     }
     return this.worker;
   }
+}
+
+function cancel(flow: Int32Array): void {
+  Atomics.store(flow, CANCELLED, 1);
+  Atomics.notify(flow, IN_FLIGHT);
 }
 
 function fromWire(path: string, file: WireFile): ScannedFile {
