@@ -81,4 +81,32 @@ describe('a workspace on real files', () => {
     assert.equal(workspace.isProtected('staging'), true);
     assert.equal(workspace.isProtected('development'), false);
   });
+  it('serves an open buffer before the rest is indexed, and indexing keeps the buffer over the disk', async () => {
+    const workspace = await open({
+      'src/app.ts': "client.getBooleanValue('on-disk', false);\n",
+      'src/other.ts': "client.getBooleanValue('other', false);\n",
+      'flags/dev.flagd.json': flagdFile({}),
+    });
+    workspace.updateBuffer('src/app.ts', "client.getBooleanValue('in-buffer', false);\n");
+    // A reload (as when flaglens.json changes) indexes the buffer first, then the rest.
+    await workspace.load();
+    assert.equal(workspace.isCodeIndexed(), false);
+    assert.deepEqual(
+      workspace.usages().map((usage) => usage.flag),
+      ['in-buffer'],
+    );
+    await workspace.indexCode();
+    assert.equal(workspace.isCodeIndexed(), true);
+    assert.deepEqual(
+      workspace.usages().map((usage) => usage.flag),
+      ['in-buffer', 'other'],
+    );
+    workspace.closeBuffer('src/app.ts');
+    await workspace.load();
+    await workspace.indexCode();
+    assert.deepEqual(
+      workspace.usages().map((usage) => usage.flag),
+      ['on-disk', 'other'],
+    );
+  });
 });

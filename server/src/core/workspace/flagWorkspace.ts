@@ -45,6 +45,8 @@ export class FlagWorkspace {
   private history: Map<string, FlagHistory> | undefined;
   private staleCache: { generation: number; verdicts: StaleVerdict[] } | undefined;
   private codeIndexed = false;
+  /** Texts of files open in an editor: they win over the disk, and bulk indexing leaves them alone. */
+  private readonly buffers = new Map<string, string>();
 
   constructor(options: WorkspaceOptions) {
     this.root = options.root.replace(/\\/g, '/').replace(/\/$/, '');
@@ -98,12 +100,31 @@ export class FlagWorkspace {
     for (const file of this.registry.files())
       if (!discovered.registry.includes(file)) this.registry.removeFile(file);
     for (const file of discovered.registry) {
-      const text = await this.host.readFile(this.absolute(file));
+      const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
       if (text !== undefined) this.registry.setFile(file, text);
     }
     this.generation++;
     this.codeFiles = discovered.code;
     this.tooLarge = discovered.tooLarge;
+    this.codeIndexed = false;
+    // The code of open buffers first, so that they are served before the rest is indexed.
+    for (const [file, text] of this.buffers) if (this.kindOf(file) === 'code') this.updateFile(file, text);
+  }
+
+  /** Whether `indexCode` has finished since the last `load`: until then usages are partial. */
+  isCodeIndexed(): boolean {
+    return this.codeIndexed;
+  }
+
+  /** A file's text from an editor buffer: applied now, and kept over the disk until `closeBuffer`. */
+  updateBuffer(relative: string, text: string): boolean {
+    this.buffers.set(relative, text);
+    return this.updateFile(relative, text);
+  }
+
+  /** The buffer is gone: the disk is the truth again (the caller reads it). */
+  closeBuffer(relative: string): void {
+    this.buffers.delete(relative);
   }
 
   async reloadConfig(text: string | undefined): Promise<void> {
@@ -123,6 +144,9 @@ export class FlagWorkspace {
    * wrappers found later) are scanned once, not once per batch.
    */
   async indexCode(onProgress?: (done: number, total: number) => void): Promise<void> {
+    // Reads started by buffer updates first: the scan's prefilter must know every wrapper name
+    // found so far, or callers read meanwhile would be passed over.
+    await this.index.whenIdle();
     const files = this.codeFiles;
     const tooLarge: { file: string; size: number }[] = [];
     let done = 0;
@@ -147,8 +171,11 @@ export class FlagWorkspace {
     };
     const firstBatch = 1000;
     const reader = (file: string) => this.host.readFile(this.absolute(file));
-    await this.index.addFiles(scanned(this, files.slice(0, firstBatch)), reader);
-    if (files.length > firstBatch) await this.index.addFiles(scanned(this, files.slice(firstBatch)), reader);
+    // Open buffers are in the index already, with texts newer than the disk's.
+    const fromDisk = this.buffers.size === 0 ? files : files.filter((file) => !this.buffers.has(file));
+    await this.index.addFiles(scanned(this, fromDisk.slice(0, firstBatch)), reader);
+    if (fromDisk.length > firstBatch)
+      await this.index.addFiles(scanned(this, fromDisk.slice(firstBatch)), reader);
     const large = new Set(tooLarge.map((entry) => entry.file));
     this.tooLarge = [...this.tooLarge.filter((entry) => !large.has(entry.file)), ...tooLarge];
     if (large.size > 0) this.codeFiles = files.filter((file) => !large.has(file));
