@@ -82,17 +82,34 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     warn: (message) => connection.console.warn(message),
     error: (message) => connection.console.error(message),
   };
+  /** The first full index (and every later reload of the configuration). */
   let ready: Promise<void> = Promise.resolve();
+  /** The registry loaded and the open buffers indexed: enough to answer about an open code file. */
+  let loaded: Promise<void> = Promise.resolve();
   let canRegisterWatchers = false;
   let canShowProgress = false;
   let canRefreshLenses = false;
   const published = new Set<string>();
 
+  /** True for a request about a code file, which the index can answer before the whole tree is read. */
+  const isAboutCodeFile = (params: unknown): boolean => {
+    const uri = (params as { textDocument?: { uri?: unknown } }).textDocument?.uri;
+    if (typeof uri !== 'string') return false;
+    const located = locate(uri);
+    return located !== undefined && located.workspace.kindOf(located.file) === 'code';
+  };
+
   const guard =
-    <P, R>(name: string, fallback: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) =>
+    <P, R>(
+      name: string,
+      fallback: R,
+      handler: (params: P, token: CancellationToken) => R | Promise<R>,
+      /** 'early': a request about a code file is answered once its buffer is indexed (large trees index for seconds). */
+      when: 'indexed' | 'early' = 'indexed',
+    ) =>
     async (params: P, token: CancellationToken): Promise<R> => {
       try {
-        await ready;
+        await (when === 'early' && isAboutCodeFile(params) ? loaded : ready);
         if (token?.isCancellationRequested) return fallback;
         return await handler(params, token);
       } catch (error) {
@@ -101,6 +118,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         return fallback;
       }
     };
+
+  /** A request about an open code file, answered once its buffer is indexed (large trees index for seconds). */
+  const guardEarly = <P, R>(
+    name: string,
+    fallback: R,
+    handler: (params: P, token: CancellationToken) => R | Promise<R>,
+  ) => guard(name, fallback, handler, 'early');
 
   const locate = (uri: string): { workspace: FlagWorkspace; file: string } | undefined => {
     const path = URI.parse(uri).fsPath.replace(/\\/g, '/');
@@ -192,7 +216,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         ],
       });
     }
-    ready = indexAll();
+    let markLoaded = (): void => undefined;
+    loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+    ready = indexAll(() => markLoaded());
     if (!canRegisterWatchers && runtime.watchFiles) {
       for (const workspace of workspaces) {
         runtime.watchFiles(workspace.root, (absolutePath, deleted) => {
@@ -206,7 +232,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     }
   });
 
-  const indexAll = async (): Promise<void> => {
+  /** Loads every folder, indexes the open buffers (then `onLoaded`), then the rest of the code. */
+  const indexAll = async (onLoaded: () => void): Promise<void> => {
     const started = Date.now();
     const progress = canShowProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Flaglens: indexing flags', 0, undefined, false);
@@ -220,6 +247,12 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
             progress?.report(`finding files: ${found}`);
           }
         });
+      }
+      // Documents opened before the index was ready hold the newest text; they are what the
+      // user looks at, so they are indexed first and served while the rest is read.
+      for (const document of documents.all()) applyDocument(document);
+      onLoaded();
+      for (const workspace of workspaces) {
         await workspace.indexCode((done, total) =>
           progress?.report(total === 0 ? 100 : Math.round((done / total) * 100), `${done}/${total} files`),
         );
@@ -227,10 +260,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     } catch (error) {
       logger.error(`indexing failed: ${(error as Error).stack ?? String(error)}`);
     } finally {
+      onLoaded();
       progress?.done();
     }
-    // Documents opened before the index was ready hold the newest text.
-    for (const document of documents.all()) applyDocument(document);
     await publishDiagnostics();
     const stats = workspaces.reduce(
       (sum, workspace) => ({
@@ -259,7 +291,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const applyDocument = (document: TextDocument): boolean => {
     const located = locate(document.uri);
     if (!located) return false;
-    return located.workspace.updateFile(located.file, document.getText());
+    return located.workspace.updateBuffer(located.file, document.getText());
   };
 
   documents.onDidChangeContent((change) => {
@@ -274,6 +306,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     // The editor's buffer is gone: what is on disk is the truth again.
     const located = locate(event.document.uri);
     if (!located) return;
+    located.workspace.closeBuffer(located.file);
     void ready.then(async () => {
       const text = await runtime.host.readFile(located.workspace.absolute(located.file));
       if (text === undefined) located.workspace.removeFile(located.file);
@@ -309,21 +342,21 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   });
 
   connection.onHover(
-    guard('hover', null, (params) => {
+    guardEarly('hover', null, (params) => {
       const located = locate(params.textDocument.uri);
       return located ? hoverAt(located.workspace, located.file, params.position) : null;
     }),
   );
 
   connection.onCodeLens(
-    guard('codeLens', [], (params) => {
+    guardEarly('codeLens', [], (params) => {
       const located = locate(params.textDocument.uri);
       return located ? codeLenses(located.workspace, located.file) : [];
     }),
   );
 
   connection.onCompletion(
-    guard('completion', [], (params) => {
+    guardEarly('completion', [], (params) => {
       const located = locate(params.textDocument.uri);
       const document = documents.get(params.textDocument.uri);
       if (!located || !document) return [];
@@ -332,7 +365,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   );
 
   connection.onDefinition(
-    guard('definition', [], (params) => {
+    guardEarly('definition', [], (params) => {
       const located = locate(params.textDocument.uri);
       return located ? definitionsAt(located.workspace, located.file, params.position) : [];
     }),
@@ -377,7 +410,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   );
 
   connection.onDocumentSymbol(
-    guard('documentSymbol', [], (params) => {
+    guardEarly('documentSymbol', [], (params) => {
       const located = locate(params.textDocument.uri);
       return located ? documentSymbols(located.workspace, located.file) : [];
     }),
