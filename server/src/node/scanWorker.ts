@@ -11,7 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ScanRequest, ScannedFile } from '../core/host';
-import { scanText } from '../core/workspace/scanFiles';
+import { scanWithReadFile } from '../core/workspace/scanFiles';
 
 /** Files per message: small enough for the parser to start early, large enough to batch. */
 const CHUNK = 128;
@@ -130,14 +130,8 @@ export class ScanWorker {
         if (this.listeners.size === 0) this.worker?.unref();
       }
     }
-    for (let start = answered; start < paths.length; start += CHUNK) {
-      const batch = paths.slice(start, start + CHUNK);
-      const texts = await Promise.all(batch.map((path) => this.readFileInThread(path)));
-      yield batch.map((path, index) => {
-        const text = texts[index];
-        return text === undefined ? { path, status: 'unreadable' } : scanText(path, text, request);
-      });
-    }
+    if (answered < paths.length)
+      yield* scanWithReadFile(this.readFileInThread, { ...request, paths: paths.slice(answered) });
   }
 
   /** Stops the worker (tests, shutdown); a later scan starts a new one. */
