@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Finding } from '../../../shared/src/registryModel';
+import type { Finding, Range } from '../../../shared/src/registryModel';
 import { FlagWorkspace } from '../core/workspace/flagWorkspace';
 import { nodeHost } from '../node/nodeHost';
 
@@ -43,13 +43,23 @@ export interface FindingRow {
   flag?: string;
 }
 
+/** A place as the CLI prints it: workspace-relative file, 1-based lines and columns. */
+export function cliLocation(
+  file: string,
+  range: Range,
+): { file: string; line: number; column: number; endLine: number; endColumn: number } {
+  return {
+    file,
+    line: range.start.line + 1,
+    column: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  };
+}
+
 export function findingRow(finding: Finding): FindingRow {
   const row: FindingRow = {
-    file: finding.file,
-    line: finding.range.start.line + 1,
-    column: finding.range.start.character + 1,
-    endLine: finding.range.end.line + 1,
-    endColumn: finding.range.end.character + 1,
+    ...cliLocation(finding.file, finding.range),
     severity: finding.severity,
     code: finding.code,
     message: finding.message,

@@ -1,7 +1,7 @@
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { flagOfUsage } from '../../core/analysis/codeFindings';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
-import type { CommandIo, OutputFormat } from '../cliContext';
+import { cliLocation, type CommandIo, type OutputFormat } from '../cliContext';
 
 /** The stable JSON shape of a usage: 1-based positions, workspace-relative file. */
 export interface UsageRow {
@@ -28,11 +28,7 @@ export function runScan(workspace: FlagWorkspace, format: OutputFormat, io: Comm
       return {
         // A LaunchDarkly `useFlags()` read names its flag camelCased (that name stays in `keyText`).
         flag: summary?.key ?? usage.flag,
-        file: usage.file,
-        line: usage.keyRange.start.line + 1,
-        column: usage.keyRange.start.character + 1,
-        endLine: usage.keyRange.end.line + 1,
-        endColumn: usage.keyRange.end.character + 1,
+        ...cliLocation(usage.file, usage.keyRange),
         sdk: usage.sdk,
         api: usage.api,
         resolution: usage.resolution,
