@@ -189,6 +189,11 @@ add(
   `${ms(measured.cold.firstProgress?.msSinceStart)} / ${ms(measured.cold.firstProgress?.msSinceIndexStart)}`,
 );
 add('first usages available (from start)', ms(measured.cold.firstUsages?.msSinceStart));
+if (measured.cold.openFileAnswered)
+  add(
+    `hover on an open file answered (from start; ${measured.cold.openFileAnswered.hover})`,
+    ms(measured.cold.openFileAnswered.msSinceStart),
+  );
 // Latencies: wall time (what the targets are about), with the CPU time of the same samples beside it.
 const withCpu = (figure, percentile) =>
   figure.cpu ? `${ms(figure[percentile])} (CPU ${ms(figure.cpu[percentile])})` : ms(figure[percentile]);

@@ -304,6 +304,25 @@ describe('usage index: incremental updates', () => {
     assert.equal(index.stats().parses - parsesBefore, 2, 'the wrapper file and its caller');
   });
 
+  it('resolves an early buffer through files declared but not given yet, without reading them twice', async () => {
+    const { disk, index, reads } = workspace({
+      'src/app.ts': app,
+      'src/flags.ts': [`export const FLAGS = { NEW_CHECKOUT: 'declared-early' };`],
+      'src/plain.ts': [`export const x = 1;`],
+    });
+    index.declareFiles(disk.keys());
+    const early = index.updateFile('src/app.ts', disk.get('src/app.ts') ?? '');
+    await early.pending;
+    assert.deepEqual(flags(index.usages()), ['declared-early']);
+    assert.deepEqual(reads, ['src/flags.ts']);
+    assert.deepEqual(index.indexedFiles(), ['src/app.ts'], 'declared files are not indexed files yet');
+    // The bulk load brings the other files; neither matches the prefilter.
+    await index.addFiles([{ file: 'src/flags.ts' }, { file: 'src/plain.ts' }]);
+    assert.deepEqual(reads, ['src/flags.ts'], 'the constants read moments ago are kept');
+    assert.deepEqual(flags(index.usages()), ['declared-early']);
+    assert.deepEqual(index.indexedFiles(), ['src/app.ts', 'src/flags.ts', 'src/plain.ts']);
+  });
+
   it('stops on import cycles between files', async () => {
     const { disk, index } = workspace({
       'src/app.ts': [

@@ -251,6 +251,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       // Documents opened before the index was ready hold the newest text; they are what the
       // user looks at, so they are indexed first and served while the rest is read.
       for (const document of documents.all()) applyDocument(document);
+      // Their imported constants and wrappers are read before they are answered.
+      for (const workspace of workspaces) await workspace.whenIndexIdle();
       onLoaded();
       for (const workspace of workspaces) {
         await workspace.indexCode((done, total) =>

@@ -92,6 +92,11 @@ export class UsageIndex {
   private readFile: ReadFile | undefined;
   private readonly scanFiles: ScanFiles | undefined;
   private readonly known = new Set<string>();
+  /**
+   * Files that exist but have not been given yet (a bulk load is coming): imports resolve to them
+   * and needed ones are read, but scans for wrapper callers leave them to the bulk load.
+   */
+  private readonly declared = new Set<string>();
   private readonly facts = new Map<string, FileFacts>();
   private readonly linked = new Map<string, LinkedFile>();
   /** Path -> files whose linking consulted it (existing or not). */
@@ -119,7 +124,7 @@ export class UsageIndex {
     this.environment = {
       catalog: this.catalog,
       factsOf: (file) => this.facts.get(file),
-      isKnown: (file) => this.known.has(file),
+      isKnown: (file) => this.exists(file),
       wrappersOf: (file) => this.linked.get(file)?.wrappers,
       isWrapperName: (name) => this.wrapperNameCounts.has(name),
     };
@@ -138,6 +143,14 @@ export class UsageIndex {
     return wrappers ? [...this.catalog.prefilterPatterns(), wrappers] : this.catalog.prefilterPatterns();
   }
 
+  /**
+   * Says which files exist before they are given (`addFiles` will bring them): a file updated
+   * meanwhile (an open editor buffer) resolves its imports to them, and what it needs is read.
+   */
+  declareFiles(files: Iterable<string>): void {
+    for (const file of files) if (!this.known.has(file)) this.declared.add(file);
+  }
+
   /** Parses one file (when it can hold usages or is needed), re-links it and its dependents. */
   updateFile(file: string, text: string): IndexChange {
     const dirty = this.acceptText(file, text);
@@ -148,6 +161,7 @@ export class UsageIndex {
     this.bump(file);
     const dirty = new Set<string>([file, ...(this.dependents.get(file) ?? [])]);
     this.known.delete(file);
+    this.declared.delete(file);
     this.facts.delete(file);
     this.failed.delete(file);
     this.unreadable.delete(file);
@@ -284,6 +298,10 @@ export class UsageIndex {
     this.generations.set(file, (this.generations.get(file) ?? 0) + 1);
   }
 
+  private exists(file: string): boolean {
+    return this.known.has(file) || this.declared.has(file);
+  }
+
   private isNeeded(file: string): boolean {
     return (this.neededBy.get(file)?.size ?? 0) > 0;
   }
@@ -293,6 +311,9 @@ export class UsageIndex {
     this.bump(file);
     this.unreadable.delete(file);
     const dirty = new Set<string>();
+    // Facts of a declared file were read moments ago because something needed it: a scan that
+    // matched nothing in it does not make them stale.
+    const readSinceDeclared = this.declared.delete(file) && this.facts.has(file);
     if (!this.known.has(file)) {
       this.known.add(file);
       // Files that looked for this path before it existed may resolve to it now.
@@ -300,6 +321,8 @@ export class UsageIndex {
     }
     if (text !== undefined && (this.mightContainUsages(text) || this.isNeeded(file))) {
       this.parse(file, text);
+    } else if (text === undefined && readSinceDeclared) {
+      return dirty;
     } else {
       // A needed file without its text is read by `loadMissing`, which finds it unparsed.
       this.failed.delete(file);
@@ -408,7 +431,7 @@ export class UsageIndex {
   private neededUnparsed(): string[] {
     const files: string[] = [];
     for (const [file, requesters] of this.neededBy) {
-      if (requesters.size > 0 && this.known.has(file) && !this.facts.has(file) && !this.unreadable.has(file))
+      if (requesters.size > 0 && this.exists(file) && !this.facts.has(file) && !this.unreadable.has(file))
         files.push(file);
     }
     return files;
@@ -455,8 +478,7 @@ export class UsageIndex {
       const dirty = new Set<string>();
       const accept = (file: string, generation: number | undefined, text: string | undefined): void => {
         // Skip files updated, removed or parsed while reading: their newer state wins.
-        if (this.generations.get(file) !== generation || !this.known.has(file) || this.facts.has(file))
-          return;
+        if (this.generations.get(file) !== generation || !this.exists(file) || this.facts.has(file)) return;
         if (text === undefined) {
           if (this.isNeeded(file)) this.unreadable.add(file);
           return;

@@ -107,7 +107,9 @@ export class FlagWorkspace {
     this.codeFiles = discovered.code;
     this.tooLarge = discovered.tooLarge;
     this.codeIndexed = false;
-    // The code of open buffers first, so that they are served before the rest is indexed.
+    // The code of open buffers first, so that they are served before the rest is indexed; their
+    // imports resolve to the files just listed.
+    this.index.declareFiles(this.codeFiles);
     for (const [file, text] of this.buffers) if (this.kindOf(file) === 'code') this.updateFile(file, text);
   }
 
@@ -120,6 +122,11 @@ export class FlagWorkspace {
   updateBuffer(relative: string, text: string): boolean {
     this.buffers.set(relative, text);
     return this.updateFile(relative, text);
+  }
+
+  /** Resolves when files that updates made the index need (imported constants, wrappers) are read. */
+  whenIndexIdle(): Promise<void> {
+    return this.index.whenIdle();
   }
 
   /** The buffer is gone: the disk is the truth again (the caller reads it). */
@@ -146,7 +153,7 @@ export class FlagWorkspace {
   async indexCode(onProgress?: (done: number, total: number) => void): Promise<void> {
     // Reads started by buffer updates first: the scan's prefilter must know every wrapper name
     // found so far, or callers read meanwhile would be passed over.
-    await this.index.whenIdle();
+    await this.whenIndexIdle();
     const files = this.codeFiles;
     const tooLarge: { file: string; size: number }[] = [];
     let done = 0;
@@ -177,6 +184,8 @@ export class FlagWorkspace {
     if (fromDisk.length > firstBatch)
       await this.index.addFiles(scanned(this, fromDisk.slice(firstBatch)), reader);
     const large = new Set(tooLarge.map((entry) => entry.file));
+    // Declared at load, but over the size limit: nothing may resolve to them.
+    for (const file of large) this.index.removeFile(file);
     this.tooLarge = [...this.tooLarge.filter((entry) => !large.has(entry.file)), ...tooLarge];
     if (large.size > 0) this.codeFiles = files.filter((file) => !large.has(file));
     this.codeIndexed = true;
