@@ -28,6 +28,7 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
   const { lifecycle } = summary;
   const facts = [
     summary.variantType,
+    lifecycle.archived === true && 'archived',
     lifecycle.type,
     lifecycle.owner && `owner ${lifecycle.owner}`,
     lifecycle.createdAt && `created ${lifecycle.createdAt.slice(0, 10)}`,

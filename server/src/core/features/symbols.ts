@@ -1,8 +1,18 @@
-import { type DocumentSymbol, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver-types';
+import {
+  type DocumentSymbol,
+  SymbolKind,
+  SymbolTag,
+  type WorkspaceSymbol,
+} from 'vscode-languageserver-types';
 import type { VariantType } from '../../../../shared/src/registryModel';
+import { flagOfUsage } from '../analysis/codeFindings';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { uriOf } from './navigation';
 import { servingSummary } from './serving';
+
+/** Archived flags show struck through, as editors show deprecated symbols. */
+const archivedTags = (archived: boolean | undefined): { tags?: SymbolTag[] } =>
+  archived === true ? { tags: [SymbolTag.Deprecated] } : {};
 
 const KINDS: Record<VariantType, SymbolKind> = {
   boolean: SymbolKind.Boolean,
@@ -21,6 +31,7 @@ export function documentSymbols(workspace: FlagWorkspace, file: string): Documen
       kind: definition.variantType ? KINDS[definition.variantType] : SymbolKind.Key,
       range: definition.range,
       selectionRange: definition.keyRange,
+      ...archivedTags(definition.lifecycle.archived),
     }));
   }
   return workspace
@@ -32,6 +43,7 @@ export function documentSymbols(workspace: FlagWorkspace, file: string): Documen
       kind: SymbolKind.Key,
       range: usage.range,
       selectionRange: usage.keyRange,
+      ...archivedTags(flagOfUsage(workspace.registry, usage)?.lifecycle.archived),
     }));
 }
 
@@ -47,6 +59,7 @@ export function workspaceSymbols(workspace: FlagWorkspace, query: string): Works
         kind: summary.variantType ? KINDS[summary.variantType] : SymbolKind.Key,
         containerName: definition.environment,
         location: { uri: uriOf(workspace, definition.file), range: definition.keyRange },
+        ...archivedTags(summary.lifecycle.archived),
       });
     }
   }
