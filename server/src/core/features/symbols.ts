@@ -6,6 +6,7 @@ import {
 } from 'vscode-languageserver-types';
 import type { VariantType } from '../../../../shared/src/registryModel';
 import { flagOfUsage } from '../analysis/codeFindings';
+import { type Cancellation, cancellationCheckpoint, notCancelled } from '../cancellation';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { uriOf } from './navigation';
 import { servingSummary } from './serving';
@@ -47,11 +48,20 @@ export function documentSymbols(workspace: FlagWorkspace, file: string): Documen
     }));
 }
 
-/** Flags whose key contains the query (case-insensitive), at their first definition. */
-export function workspaceSymbols(workspace: FlagWorkspace, query: string): WorkspaceSymbol[] {
+/**
+ * Flags whose key contains the query (case-insensitive), at each definition. Registries with
+ * thousands of flags exist: cancellation is checked between flags.
+ */
+export async function workspaceSymbols(
+  workspace: FlagWorkspace,
+  query: string,
+  cancellation: Cancellation = notCancelled,
+): Promise<WorkspaceSymbol[]> {
   const needle = query.toLowerCase();
   const symbols: WorkspaceSymbol[] = [];
+  const checkpoint = cancellationCheckpoint(cancellation);
   for (const summary of workspace.registry.flags().values()) {
+    await checkpoint();
     if (!summary.key.toLowerCase().includes(needle)) continue;
     for (const definition of summary.definitions) {
       symbols.push({
