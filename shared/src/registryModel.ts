@@ -38,6 +38,11 @@ export interface FlagLifecycle {
   createdAt?: string;
   expiresAt?: string;
   permanent?: boolean;
+  /**
+   * Retired (`metadata.archived: true`): kept in the file for the record, never to be read
+   * again. Reads of it are reported; it is never unused, stale or missing.
+   */
+  archived?: boolean;
   /** Prerequisites such as `new-api=on`. */
   requires?: string[];
   experiment?: string;

@@ -187,7 +187,7 @@ describe(
       assert.deepEqual(probe.client, { name: 'flaglens', rootDir: workspace?.dir, offsetEncoding: 'utf-16' });
       assert.deepEqual(
         { ...probe.indexReady, durationMs: 0 },
-        { files: 2, usages: 6, flags: 3, durationMs: 0 },
+        { files: 4, usages: 12, flags: 7, durationMs: 0 },
       );
     });
 

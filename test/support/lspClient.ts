@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import {
   createProtocolConnection,
   type ProtocolConnection,
@@ -31,13 +31,25 @@ export class TestLspClient {
   readonly logs: string[] = [];
   /** `$/progress` values in arrival order (begin, report, end). */
   readonly progress: { kind: string; title?: string; message?: string }[] = [];
+  /** Progress and readiness in arrival order: `progress:begin`, ..., `indexReady`. */
+  readonly events: string[] = [];
+  /** Every `workspace/applyEdit` the server sent, in order. */
+  readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   /** Which button to press on the next prompt (title), or undefined to dismiss it. */
   promptAnswer: string | undefined = 'Apply';
   private versions = new Map<string, number>();
+  /** Text of each open document, as the editor holds it. */
+  private readonly buffers = new Map<string, string>();
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    /** Answers `window/workDoneProgress/create` only once this settles: the index waits for it. */
+    progressCreated: Promise<void> = Promise.resolve(),
+  ) {
     this.process = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      // The clock the CLI tests use too, so dates in the fixtures (expiry, creation) are stable.
+      env: { ...process.env, FLAGLENS_NOW: '2026-11-24T12:00:00Z' },
     });
     this.process.stderr?.on('data', (chunk: Buffer) => this.logs.push(chunk.toString()));
     this.connection = createProtocolConnection(
@@ -45,7 +57,13 @@ export class TestLspClient {
       new StreamMessageWriter(this.process.stdin!),
     );
     this.indexReady = new Promise((resolve) =>
-      this.connection.onNotification(IndexReadyNotification.method, resolve),
+      this.connection.onNotification(
+        IndexReadyNotification.method,
+        (params: IndexReadyNotification.Params) => {
+          this.events.push('indexReady');
+          resolve(params);
+        },
+      ),
     );
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
@@ -57,6 +75,7 @@ export class TestLspClient {
       '$/progress',
       (params: { value: { kind: string; title?: string; message?: string } }) => {
         this.progress.push(params.value);
+        this.events.push(`progress:${params.value.kind}`);
       },
     );
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
@@ -70,7 +89,10 @@ export class TestLspClient {
       return this.promptAnswer === undefined ? null : { title: this.promptAnswer };
     });
     this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', async () => {
+      await progressCreated;
+      return null;
+    });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
       params.items.map(() => null),
     );
@@ -81,8 +103,11 @@ export class TestLspClient {
   }
 
   /** `watchers: false` plays a client that cannot register file watchers (Neovim 0.7, Helix). */
-  static async start(root: string, options: { watchers?: boolean } = {}): Promise<TestLspClient> {
-    const client = new TestLspClient(root);
+  static async start(
+    root: string,
+    options: { watchers?: boolean; progressCreated?: Promise<void> } = {},
+  ): Promise<TestLspClient> {
+    const client = new TestLspClient(root, options.progressCreated);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: URI.file(root).toString(),
@@ -107,6 +132,7 @@ export class TestLspClient {
 
   async open(file: string, text = readFileSync(join(this.root, file), 'utf8')): Promise<void> {
     this.versions.set(file, 1);
+    this.buffers.set(file, text);
     await this.connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri: this.uri(file), languageId: languageOf(file), version: 1, text },
     });
@@ -115,9 +141,26 @@ export class TestLspClient {
   async change(file: string, text: string): Promise<void> {
     const version = (this.versions.get(file) ?? 1) + 1;
     this.versions.set(file, version);
+    this.buffers.set(file, text);
     await this.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: this.uri(file), version },
       contentChanges: [{ text }],
+    });
+  }
+
+  /** An incremental change: `text` replaces `range` of the open document (LSP ranged didChange). */
+  async changeRange(
+    file: string,
+    range: { start: { line: number; character: number }; end: { line: number; character: number } },
+    text: string,
+  ): Promise<void> {
+    const version = (this.versions.get(file) ?? 1) + 1;
+    this.versions.set(file, version);
+    const buffer = this.buffers.get(file);
+    if (buffer !== undefined) this.buffers.set(file, applyTextEdits(buffer, [{ range, newText: text }]));
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: this.uri(file), version },
+      contentChanges: [{ range, text }],
     });
   }
 
@@ -148,7 +191,12 @@ export class TestLspClient {
     }
   }
 
-  private applyEdit(params: ApplyWorkspaceEditParams): { applied: boolean } {
+  /**
+   * Applies the edit like an editor: an open document's buffer changes (`didChange`, sent before
+   * the answer, so the server knows the new text when its command returns) and is saved.
+   */
+  private async applyEdit(params: ApplyWorkspaceEditParams): Promise<{ applied: boolean }> {
+    this.appliedEdits.push(params);
     const byUri = new Map<string, TextEdit[]>();
     for (const change of params.edit.documentChanges ?? []) {
       if ('textDocument' in change)
@@ -157,12 +205,20 @@ export class TestLspClient {
           ...(change.edits as TextEdit[]),
         ]);
     }
+    const deleted = (params.edit.documentChanges ?? []).flatMap((change) =>
+      'kind' in change && change.kind === 'delete' ? [change.uri] : [],
+    );
     for (const [uri, edits] of Object.entries(params.edit.changes ?? {}))
       byUri.set(uri, [...(byUri.get(uri) ?? []), ...edits]);
     for (const [uri, edits] of byUri) {
       const path = URI.parse(uri).fsPath;
-      writeFileSync(path, applyTextEdits(readFileSync(path, 'utf8'), edits));
+      const file = relative(this.root, path);
+      const before = this.buffers.get(file) ?? readFileSync(path, 'utf8');
+      const after = applyTextEdits(before, edits);
+      if (this.buffers.has(file)) await this.change(file, after);
+      writeFileSync(path, after);
     }
+    for (const uri of deleted) rmSync(URI.parse(uri).fsPath);
     return { applied: true };
   }
 

@@ -12,6 +12,7 @@ import {
   type TextDocumentEdit,
   ResponseError,
   ErrorCodes,
+  LSPErrorCodes,
   type CancellationToken,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -40,6 +41,7 @@ import {
 } from '../core/features/registryCommands';
 import { prepareRename, RenameError, renameAt } from '../core/features/rename';
 import { documentSymbols, workspaceSymbols } from '../core/features/symbols';
+import { OperationCancelled } from '../core/cancellation';
 import type { Logger, WorkspaceHost } from '../core/host';
 import { textVersion } from '../core/text';
 import { type OffsetEdit, offsetEditToRange } from '../core/textEdit';
@@ -99,6 +101,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     return located !== undefined && located.workspace.kindOf(located.file) === 'code';
   };
 
+  // A cancelled request is answered with RequestCancelled, as LSP asks: an empty result would
+  // read as "nothing found".
+  const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
   const guard =
     <P, R>(
       name: string,
@@ -110,10 +115,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     async (params: P, token: CancellationToken): Promise<R> => {
       try {
         await (when === 'early' && isAboutCodeFile(params) ? loaded : ready);
-        if (token?.isCancellationRequested) return fallback;
+        if (token?.isCancellationRequested) throw cancelled();
         return await handler(params, token);
       } catch (error) {
         if (error instanceof ResponseError) throw error;
+        if (error instanceof OperationCancelled) throw cancelled();
         logger.error(`${name} failed: ${(error as Error).stack ?? String(error)}`);
         return fallback;
       }
@@ -137,10 +143,17 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     return best;
   };
 
+  let diagnosticsRun = 0;
+  /** Publishes every workspace's findings; a run overtaken by a newer one stops between folders. */
   const publishDiagnostics = async (): Promise<void> => {
+    const run = ++diagnosticsRun;
     const byUri = new Map<string, Diagnostic[]>();
     for (const workspace of workspaces) {
-      for (const finding of await workspaceFindings(workspace)) {
+      const findings = await workspaceFindings(workspace);
+      // Let edits that arrived meanwhile in: if one started a newer run, that run publishes.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (run !== diagnosticsRun) return;
+      for (const finding of findings) {
         const uri = URI.file(workspace.absolute(finding.file)).toString();
         const diagnostic: Diagnostic = {
           range: finding.range,
@@ -374,10 +387,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   );
 
   connection.onReferences(
-    guard('references', [], (params) => {
+    guard('references', [], (params, token) => {
       const located = locate(params.textDocument.uri);
       return located
-        ? referencesAt(located.workspace, located.file, params.position, params.context.includeDeclaration)
+        ? referencesAt(
+            located.workspace,
+            located.file,
+            params.position,
+            params.context.includeDeclaration,
+            token,
+          )
         : [];
     }),
   );
@@ -419,9 +438,12 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   );
 
   connection.onWorkspaceSymbol(
-    guard('workspaceSymbol', [], (params) =>
-      workspaces.flatMap((workspace) => workspaceSymbols(workspace, params.query)),
-    ),
+    guard('workspaceSymbol', [], async (params, token) => {
+      const symbols = [];
+      for (const workspace of workspaces)
+        symbols.push(...(await workspaceSymbols(workspace, params.query, token)));
+      return symbols;
+    }),
   );
 
   connection.onExecuteCommand(

@@ -8,6 +8,8 @@ import { watchFiles } from './watchFiles';
 const connection = createConnection(ProposedFeatures.all);
 startServer(connection, {
   host: nodeHost,
+  // A fixed clock for tests and reproducible reports, as the CLI honours it.
+  now: process.env.FLAGLENS_NOW ? () => new Date(process.env.FLAGLENS_NOW ?? '') : undefined,
   watchFiles,
   readFlagHistory: (root, files) => readFlagHistory(root, files),
 });

@@ -12,6 +12,7 @@ export const CodeFinding = {
   unsafeKillSwitchDefault: 'code/unsafe-kill-switch-default',
   missingInEnvironment: 'code/missing-in-environment',
   expired: 'code/flag-expired',
+  archived: 'code/flag-archived',
   dynamicKey: 'code/dynamic-key',
   unusedFlag: 'registry/unused-flag',
   staleFlag: 'code/stale-flag',
@@ -80,6 +81,15 @@ export function codeFindings(
       );
       continue;
     }
+    if (summary.lifecycle.archived === true) {
+      // Removing the read is the only fix, so nothing else about it is worth saying.
+      at(
+        'warning',
+        CodeFinding.archived,
+        `Flag "${summary.key}" is archived: remove this read; flagd still serves it, but nobody maintains it.`,
+      );
+      continue;
+    }
     const flagType = summary.variantType;
     if (flagType && usage.expectedType !== 'any' && usage.expectedType !== flagType) {
       at(
@@ -140,7 +150,7 @@ export function codeFindings(
   return findings;
 }
 
-/** Flags defined in the registry that no code reads: ready to archive. */
+/** Flags defined in the registry that no code reads, and not archived yet: ready to archive. */
 export function unusedFlagFindings(usages: readonly FlagUsage[], registry: Registry): Finding[] {
   const used = new Set<string>();
   for (const usage of usages) {
@@ -150,7 +160,7 @@ export function unusedFlagFindings(usages: readonly FlagUsage[], registry: Regis
   }
   const findings: Finding[] = [];
   for (const summary of registry.flags().values()) {
-    if (used.has(summary.key)) continue;
+    if (used.has(summary.key) || summary.lifecycle.archived === true) continue;
     for (const definition of summary.definitions) {
       findings.push({
         file: definition.file,

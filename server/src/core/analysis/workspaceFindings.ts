@@ -17,7 +17,8 @@ function staleFindings(workspace: FlagWorkspace): Finding[] {
       blockers: verdict.blockers,
     };
     if (verdict.servedValue !== undefined) data.servedValue = verdict.servedValue;
-    const message = `Stale flag: ${verdict.message}${verdict.readyForRemoval ? '' : ` Not ready for removal: ${verdict.blockers.join('; ')}.`}`;
+    const sentence = /[.!?]$/.test(verdict.message) ? verdict.message : `${verdict.message}.`;
+    const message = `Stale flag: ${sentence}${verdict.readyForRemoval ? '' : ` Not ready for removal: ${verdict.blockers.join('; ')}.`}`;
     for (const usage of workspace.usagesOf(verdict.flag)) {
       findings.push({
         file: usage.file,

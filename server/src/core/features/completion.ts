@@ -33,6 +33,7 @@ export function completionsAt(
   const items: CompletionItem[] = [];
   for (const summary of workspace.registry.flags().values()) {
     if (expected !== 'any' && summary.variantType && summary.variantType !== expected) continue;
+    if (summary.lifecycle.archived === true) continue; // retired: never offered for new code
     const detail = summary.definitions
       .map((definition) => `${definition.environment}: ${servingSummary(definition)}`)
       .join(' · ');

@@ -7,6 +7,9 @@ import { definitionRules, servingSummary } from './serving';
 /** The language id of the rule language (syntaxes/flaglens-rules.tmLanguage.json). */
 export const RULES_LANGUAGE = 'flaglens-rules';
 
+/** Usage links listed in a hover before "and N more". */
+const MAX_USAGE_LINKS = 10;
+
 export function hoverAt(workspace: FlagWorkspace, file: string, position: Position): Hover | null {
   const found = flagAtPosition(workspace, file, position);
   if (!found) return null;
@@ -28,6 +31,7 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
   const { lifecycle } = summary;
   const facts = [
     summary.variantType,
+    lifecycle.archived === true && 'archived',
     lifecycle.type,
     lifecycle.owner && `owner ${lifecycle.owner}`,
     lifecycle.createdAt && `created ${lifecycle.createdAt.slice(0, 10)}`,
@@ -84,6 +88,24 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
       ? 'Not used in code.'
       : `${usages.length} usage${usages.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}`,
   );
+  if (usages.length > 0) {
+    // Links any Markdown renderer opens (command links need a trusted client); the list is
+    // capped so a flag read in hundreds of places keeps a short hover: references list them all.
+    const shown = [...usages]
+      .sort(
+        (a, b) =>
+          a.file.localeCompare(b.file) ||
+          a.keyRange.start.line - b.keyRange.start.line ||
+          a.keyRange.start.character - b.keyRange.start.character,
+      )
+      .slice(0, MAX_USAGE_LINKS)
+      .map(
+        (usage) =>
+          `[${usage.file}:${usage.keyRange.start.line + 1}](${fileLink(workspace, usage.file, usage.keyRange.start.line)})`,
+      );
+    const more = usages.length - shown.length;
+    lines.push('', `Used in ${shown.join(' · ')}${more > 0 ? ` and ${more} more` : ''}`);
+  }
   const links = summary.definitions.map(
     (definition) =>
       `[${definition.environment}](${fileLink(workspace, definition.file, definition.keyRange.start.line)})`,

@@ -1,4 +1,5 @@
 import type { Location as LspLocation, Position } from 'vscode-languageserver-types';
+import { type Cancellation, cancellationCheckpoint, notCancelled } from '../cancellation';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { flagAtPosition } from './flagAtPosition';
 
@@ -17,20 +18,30 @@ export function definitionsAt(workspace: FlagWorkspace, file: string, position: 
   }));
 }
 
-/** Every usage of the flag under the cursor, constant-resolved ones included, and optionally its entries. */
-export function referencesAt(
+/**
+ * Every usage of the flag under the cursor, constant-resolved ones included, and optionally its
+ * entries. A flag read in thousands of files takes a while: cancellation is checked between files.
+ */
+export async function referencesAt(
   workspace: FlagWorkspace,
   file: string,
   position: Position,
   includeDeclaration: boolean,
-): LspLocation[] {
+  cancellation: Cancellation = notCancelled,
+): Promise<LspLocation[]> {
   const found = flagAtPosition(workspace, file, position);
   if (!found) return [];
-  const locations: LspLocation[] = workspace
-    .usagesOf(found.flag)
-    .map((usage) => ({ uri: uriOf(workspace, usage.file), range: usage.keyRange }));
+  const checkpoint = cancellationCheckpoint(cancellation);
+  const locations: LspLocation[] = [];
+  let previousFile: string | undefined;
+  for (const usage of workspace.usagesOf(found.flag)) {
+    if (usage.file !== previousFile) await checkpoint();
+    previousFile = usage.file;
+    locations.push({ uri: uriOf(workspace, usage.file), range: usage.keyRange });
+  }
   if (includeDeclaration) {
     for (const definition of workspace.registry.flag(found.flag)?.definitions ?? []) {
+      await checkpoint();
       locations.push({ uri: uriOf(workspace, definition.file), range: definition.keyRange });
     }
   }

@@ -223,7 +223,8 @@ export function planRegistryCommand(
           state: source.state,
           variants: source.variants,
           defaultVariant: source.defaultVariant ?? Object.keys(source.variants)[0],
-          metadata: source.metadata,
+          // No `"metadata": {}` for a flag that has none.
+          ...(Object.keys(source.metadata).length > 0 ? { metadata: source.metadata } : {}),
         }),
       );
     }

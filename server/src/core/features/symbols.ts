@@ -1,8 +1,19 @@
-import { type DocumentSymbol, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver-types';
+import {
+  type DocumentSymbol,
+  SymbolKind,
+  SymbolTag,
+  type WorkspaceSymbol,
+} from 'vscode-languageserver-types';
 import type { VariantType } from '../../../../shared/src/registryModel';
+import { flagOfUsage } from '../analysis/codeFindings';
+import { type Cancellation, cancellationCheckpoint, notCancelled } from '../cancellation';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { uriOf } from './navigation';
 import { servingSummary } from './serving';
+
+/** Archived flags show struck through, as editors show deprecated symbols. */
+const archivedTags = (archived: boolean | undefined): { tags?: SymbolTag[] } =>
+  archived === true ? { tags: [SymbolTag.Deprecated] } : {};
 
 const KINDS: Record<VariantType, SymbolKind> = {
   boolean: SymbolKind.Boolean,
@@ -21,6 +32,7 @@ export function documentSymbols(workspace: FlagWorkspace, file: string): Documen
       kind: definition.variantType ? KINDS[definition.variantType] : SymbolKind.Key,
       range: definition.range,
       selectionRange: definition.keyRange,
+      ...archivedTags(definition.lifecycle.archived),
     }));
   }
   return workspace
@@ -32,14 +44,24 @@ export function documentSymbols(workspace: FlagWorkspace, file: string): Documen
       kind: SymbolKind.Key,
       range: usage.range,
       selectionRange: usage.keyRange,
+      ...archivedTags(flagOfUsage(workspace.registry, usage)?.lifecycle.archived),
     }));
 }
 
-/** Flags whose key contains the query (case-insensitive), at their first definition. */
-export function workspaceSymbols(workspace: FlagWorkspace, query: string): WorkspaceSymbol[] {
+/**
+ * Flags whose key contains the query (case-insensitive), at each definition. Registries with
+ * thousands of flags exist: cancellation is checked between flags.
+ */
+export async function workspaceSymbols(
+  workspace: FlagWorkspace,
+  query: string,
+  cancellation: Cancellation = notCancelled,
+): Promise<WorkspaceSymbol[]> {
   const needle = query.toLowerCase();
   const symbols: WorkspaceSymbol[] = [];
+  const checkpoint = cancellationCheckpoint(cancellation);
   for (const summary of workspace.registry.flags().values()) {
+    await checkpoint();
     if (!summary.key.toLowerCase().includes(needle)) continue;
     for (const definition of summary.definitions) {
       symbols.push({
@@ -47,6 +69,7 @@ export function workspaceSymbols(workspace: FlagWorkspace, query: string): Works
         kind: summary.variantType ? KINDS[summary.variantType] : SymbolKind.Key,
         containerName: definition.environment,
         location: { uri: uriOf(workspace, definition.file), range: definition.keyRange },
+        ...archivedTags(summary.lifecycle.archived),
       });
     }
   }

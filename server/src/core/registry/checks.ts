@@ -43,7 +43,9 @@ export function checkRegistry(files: RegistryFile[], now: Date): Finding[] {
   for (const [key, definitions] of byKey) {
     const present = new Set(definitions.map((definition) => definition.environment));
     const missing = environments.filter((environment) => !present.has(environment));
-    if (missing.length > 0) {
+    // An archived flag may have been deleted from some environments already: that is no drift.
+    const archived = definitions.some((definition) => definition.lifecycle.archived === true);
+    if (missing.length > 0 && !archived) {
       for (const definition of definitions) {
         findings.push({
           file: definition.file,

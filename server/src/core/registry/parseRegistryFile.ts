@@ -444,6 +444,8 @@ function readLifecycle(
   }
   if (metadata.permanent !== undefined)
     lifecycle.permanent = metadata.permanent === true || metadata.permanent === 'true';
+  if (metadata.archived !== undefined)
+    lifecycle.archived = metadata.archived === true || metadata.archived === 'true';
   const requires = text('requires');
   if (requires !== undefined) {
     lifecycle.requires = requires

@@ -105,6 +105,8 @@ export function detectStaleFlags(input: StaleDetectionInput): StaleVerdict[] {
 
   const verdicts: StaleVerdict[] = [];
   for (const summary of registry.flags().values()) {
+    // Archived flags are retired already; their remaining reads are `code/flag-archived`.
+    if (summary.lifecycle.archived === true) continue;
     const verdict = judgeRegistryFlag(summary, context);
     if (verdict) verdicts.push(verdict);
   }
