@@ -152,6 +152,61 @@ describe('stale-flag cleanup engine', () => {
     assert.deepEqual(result.report, []);
   });
 
+  it('leaves a read of the wrong type to a person: flagd answers it with the call default', () => {
+    const colors = [
+      "import { OpenFeature } from '@openfeature/server-sdk';",
+      '',
+      'const client = OpenFeature.getClient();',
+      '',
+      'export async function color(): Promise<string> {',
+      "  return client.getStringValue('button-color', 'red');",
+      '}',
+      '',
+      'export async function colorful(): Promise<boolean> {',
+      "  return client.getBooleanValue('button-color', false);",
+      '}',
+      '',
+    ].join('\n');
+    const common = { flag: 'button-color', sdk: 'openfeature', resolution: 'literal' } as const;
+    const usages = [
+      usageOf('colors.ts', colors, "client.getStringValue('button-color', 'red')", {
+        ...common,
+        api: 'getStringValue',
+        expectedType: 'string',
+      }),
+      usageOf('colors.ts', colors, "client.getBooleanValue('button-color', false)", {
+        ...common,
+        api: 'getBooleanValue',
+        expectedType: 'boolean',
+      }),
+    ];
+    const result = cleanupFlag({
+      flag: 'button-color',
+      value: 'blue',
+      files: new Map([['colors.ts', colors]]),
+      usages,
+    });
+    assert.equal(
+      result.edits.get('colors.ts')?.newText,
+      colors.replace("client.getStringValue('button-color', 'red')", "'blue'"),
+    );
+    assert.deepEqual(result.report, [
+      {
+        file: 'colors.ts',
+        line: 10,
+        message:
+          "`getBooleanValue('button-color', …)` reads the flag as a boolean, but it serves strings: flagd answers this call with its default, not the value. Left for a person.",
+        needsHuman: true,
+      },
+      {
+        file: 'colors.ts',
+        line: 6,
+        message: "Replaced `client.getStringValue('button-color', 'red')` with `'blue'`.",
+        needsHuman: false,
+      },
+    ]);
+  });
+
   it('deletes an export nothing imports any more, unless asked to keep unused exports', () => {
     const shipping = [
       "import { OpenFeature } from '@openfeature/server-sdk';",

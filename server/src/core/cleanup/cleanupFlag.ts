@@ -212,7 +212,27 @@ class CleanupRun {
   }
 
   private reads(context: RoundContext): FlagRead[] {
-    const { reads, unmatched } = readsFromUsages(context.program, this.request.usages, this.request.flag);
+    const { value } = this.request;
+    const servedType =
+      value === null
+        ? undefined
+        : typeof value === 'object'
+          ? 'object'
+          : (typeof value as 'boolean' | 'string' | 'number');
+    const { reads, unmatched, mistyped } = readsFromUsages(
+      context.program,
+      this.request.usages,
+      this.request.flag,
+      servedType,
+    );
+    for (const { usage } of mistyped) {
+      this.reporter.entries.push({
+        file: usage.file,
+        line: usage.range.start.line + 1,
+        message: `\`${usage.api}(${usage.keyText}, …)\` reads the flag as ${usage.expectedType === 'object' ? 'an object' : `a ${usage.expectedType}`}, but it serves ${servedType === 'object' ? 'objects' : `${servedType}s`}: flagd answers this call with its default, not the value. Left for a person.`,
+        needsHuman: true,
+      });
+    }
     for (const usage of unmatched) {
       this.reporter.entries.push({
         file: usage.file,
@@ -221,7 +241,11 @@ class CleanupRun {
         needsHuman: true,
       });
     }
-    const seen = new Set(reads.map((read) => `${read.path}:${read.node.getStart()}:${read.node.end}`));
+    const seen = new Set(
+      [...reads, ...mistyped.map(({ read }) => read)].map(
+        (read) => `${read.path}:${read.node.getStart()}:${read.node.end}`,
+      ),
+    );
     // The index may not know every shape; add what the key search finds.
     for (const read of findFlagReads(context.program, this.request.flag)) {
       const key = `${read.path}:${read.node.getStart()}:${read.node.end}`;

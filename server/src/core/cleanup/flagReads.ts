@@ -298,9 +298,12 @@ export function readsFromUsages(
   program: WorkspaceProgram,
   usages: readonly FlagUsage[],
   flag: string,
-): { reads: FlagRead[]; unmatched: FlagUsage[] } {
+  /** The type of the value the flag now serves; reads expecting another type are `mistyped`. */
+  servedType?: 'boolean' | 'string' | 'number' | 'object',
+): { reads: FlagRead[]; unmatched: FlagUsage[]; mistyped: { read: FlagRead; usage: FlagUsage }[] } {
   const reads: FlagRead[] = [];
   const unmatched: FlagUsage[] = [];
+  const mistyped: { read: FlagRead; usage: FlagUsage }[] = [];
   const lineIndexes = new Map<string, LineIndex>();
   for (const usage of usages) {
     if (usage.flag !== flag && !(usage.camelCaseKey && usage.flag === camelCaseFlagKey(flag))) continue;
@@ -328,7 +331,15 @@ export function readsFromUsages(
           ? 'value'
           : readShapeOf(usage.api, usage.sdk, callee?.isMethod ?? false);
     } else shape = 'value';
-    reads.push({ path: usage.file, node, shape, api: usage.api });
+    const read: FlagRead = { path: usage.file, node, shape, api: usage.api };
+    // flagd answers a read of the wrong type with the caller's default (TYPE_MISMATCH), not the value.
+    if (servedType && isValueType(usage.expectedType) && usage.expectedType !== servedType)
+      mistyped.push({ read, usage });
+    else reads.push(read);
   }
-  return { reads, unmatched };
+  return { reads, unmatched, mistyped };
+}
+
+function isValueType(type: string | undefined): type is 'boolean' | 'string' | 'number' | 'object' {
+  return type === 'boolean' || type === 'string' || type === 'number' || type === 'object';
 }
