@@ -28,8 +28,11 @@ const production = flagdFile({
 /** A row of `scan --format json`; `where` is `file:line:column-endColumn` of the key on one line. */
 function scanRow(
   where: string,
-  row: Omit<UsageRow, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'sdk' | 'known'> &
-    Partial<Pick<UsageRow, 'sdk' | 'known'>>,
+  row: Omit<
+    UsageRow,
+    'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'sdk' | 'known' | 'keyResolution'
+  > &
+    Partial<Pick<UsageRow, 'sdk' | 'known' | 'keyResolution'>>,
 ): UsageRow {
   const match = /^(.+):(\d+):(\d+)-(\d+)$/.exec(where);
   if (!match) throw new Error(`bad position ${where}`);
@@ -40,7 +43,8 @@ function scanRow(
     endLine: Number(line),
     endColumn: Number(endColumn),
   };
-  return { sdk: 'openfeature', known: true, ...row, file, ...position };
+  // Only a wrapper call's key resolves differently from the call itself.
+  return { sdk: 'openfeature', known: true, keyResolution: row.resolution, ...row, file, ...position };
 }
 
 function workspace(files: Record<string, string>): { dir: string; dispose(): void } {
@@ -451,6 +455,7 @@ describe('flaglens on examples/demo', () => {
       sdk: 'custom',
       api: 'isFeatureOn', // the wrapper flaglens.json declares, without a default argument
       resolution: 'wrapper',
+      keyResolution: 'literal',
       expectedType: 'boolean',
       keyText: "'new-onboarding'",
       defaultValue: null,
@@ -478,6 +483,7 @@ describe('flaglens on examples/demo', () => {
       sdk: 'custom',
       api: 'isFeatureOn',
       resolution: 'wrapper',
+      keyResolution: 'literal',
       expectedType: 'boolean',
       keyText: "'new-api'",
       defaultValue: null,
@@ -487,6 +493,7 @@ describe('flaglens on examples/demo', () => {
       sdk: 'custom',
       api: 'isFeatureOn', // FLAGS and isFeatureOn both come through the src/features barrel
       resolution: 'wrapper',
+      keyResolution: 'object-member',
       expectedType: 'boolean',
       keyText: 'FLAGS.USAGE_BASED_PRICING',
       defaultValue: null,

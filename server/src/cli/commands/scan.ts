@@ -14,6 +14,8 @@ export interface UsageRow {
   sdk: string;
   api: string;
   resolution: FlagUsage['resolution'];
+  /** How the key itself was found: for a wrapper call, how its key argument resolved; else `resolution`. */
+  keyResolution: FlagUsage['resolution'];
   expectedType: FlagUsage['expectedType'];
   keyText: string;
   defaultValue: string | null;
@@ -32,6 +34,7 @@ export function runScan(workspace: FlagWorkspace, format: OutputFormat, io: Comm
         sdk: usage.sdk,
         api: usage.api,
         resolution: usage.resolution,
+        keyResolution: usage.keyResolution ?? usage.resolution,
         expectedType: usage.expectedType,
         keyText: usage.keyText,
         defaultValue: usage.defaultValue ?? null,
