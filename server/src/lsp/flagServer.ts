@@ -93,12 +93,35 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let canRefreshLenses = false;
   const published = new Set<string>();
 
-  /** True for a request about a code file, which the index can answer before the whole tree is read. */
-  const isAboutCodeFile = (params: unknown): boolean => {
+  /**
+   * True for a request about an open code file whose current text the index holds: it can be
+   * answered before the whole tree is read. A file opened or edited while indexing is not yet.
+   */
+  const isAboutIndexedBuffer = (params: unknown): boolean => {
     const uri = (params as { textDocument?: { uri?: unknown } }).textDocument?.uri;
     if (typeof uri !== 'string') return false;
     const located = locate(uri);
-    return located !== undefined && located.workspace.kindOf(located.file) === 'code';
+    const text = documents.get(uri)?.getText();
+    return (
+      located !== undefined &&
+      text !== undefined &&
+      located.workspace.kindOf(located.file) === 'code' &&
+      located.workspace.bufferText(located.file) === text
+    );
+  };
+
+  /**
+   * (Re)indexes through `work` after whatever indexing runs now: requests and edits wait for it
+   * (`ready`), early requests for its `markLoaded` (`loaded`). Reloads never overlap.
+   */
+  const reindex = (work: (markLoaded: () => void) => Promise<void>): Promise<void> => {
+    let markLoaded = (): void => undefined;
+    loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+    ready = ready
+      .then(() => work(markLoaded))
+      .catch((error: unknown) => logger.error(`indexing failed: ${(error as Error).stack ?? String(error)}`))
+      .finally(() => markLoaded());
+    return ready;
   };
 
   // A cancelled request is answered with RequestCancelled, as LSP asks: an empty result would
@@ -114,7 +137,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     ) =>
     async (params: P, token: CancellationToken): Promise<R> => {
       try {
-        await (when === 'early' && isAboutCodeFile(params) ? loaded : ready);
+        if (when === 'early') {
+          await loaded;
+          if (!isAboutIndexedBuffer(params)) await ready;
+        } else await ready;
         if (token?.isCancellationRequested) throw cancelled();
         return await handler(params, token);
       } catch (error) {
@@ -229,14 +255,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         ],
       });
     }
-    let markLoaded = (): void => undefined;
-    loaded = new Promise<void>((resolve) => (markLoaded = resolve));
-    ready = indexAll(() => markLoaded());
+    void reindex((markLoaded) => indexAll(markLoaded));
     if (!canRegisterWatchers && runtime.watchFiles) {
       for (const workspace of workspaces) {
         runtime.watchFiles(workspace.root, (absolutePath, deleted) => {
           const uri = URI.file(absolutePath).toString();
-          if (documents.get(uri)) return; // the open buffer wins over the disk
           void ready.then(() =>
             onDiskChange([{ uri, type: deleted ? FileChangeType.Deleted : FileChangeType.Changed }]),
           );
@@ -312,7 +335,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   documents.onDidChangeContent((change) => {
     ready
       .then(() => {
-        if (applyDocument(change.document)) scheduleDiagnostics();
+        // Closed meanwhile: the close put the disk's text back, which must stay.
+        const current = documents.get(change.document.uri);
+        if (current && applyDocument(current)) scheduleDiagnostics();
       })
       .catch((error: unknown) => logger.error(`update failed: ${String(error)}`));
   });
@@ -333,15 +358,21 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const onDiskChange = async (changes: { uri: string; type: FileChangeType }[]): Promise<void> => {
     let changed = false;
     for (const change of changes) {
-      if (documents.get(change.uri)) continue; // the open buffer wins over the disk
       const located = locate(change.uri);
       if (!located) continue;
       if (located.file === 'flaglens.json') {
-        await located.workspace.load();
-        await located.workspace.indexCode();
-        changed = true;
+        // The configuration is what is saved, even while the file is open in an editor.
+        const { workspace } = located;
+        void reindex(async (markLoaded) => {
+          await workspace.load();
+          await workspace.whenIndexIdle();
+          markLoaded();
+          await workspace.indexCode();
+          scheduleDiagnostics();
+        });
         continue;
       }
+      if (documents.get(change.uri)) continue; // the open buffer wins over the disk
       if (change.type === FileChangeType.Deleted)
         changed = located.workspace.removeFile(located.file) || changed;
       else {

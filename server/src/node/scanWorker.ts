@@ -174,6 +174,9 @@ export class ScanWorker {
 
 function cancel(flow: Int32Array): void {
   Atomics.store(flow, CANCELLED, 1);
+  // Changing the waited-on slot too: a worker between its CANCELLED check and its wait then
+  // finds the value changed and does not sleep, so the wake-up cannot be lost.
+  Atomics.store(flow, IN_FLIGHT, -1);
   Atomics.notify(flow, IN_FLIGHT);
 }
 

@@ -82,11 +82,16 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
 
   const usages = workspace.usagesOf(summary.key);
   const files = new Set(usages.map((usage) => usage.file));
+  const counted =
+    usages.length === 0
+      ? 'Not used in code'
+      : `${usages.length} usage${usages.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}`;
+  // Before the whole workspace is indexed the count is what is known so far, and says so.
   lines.push(
     '',
-    usages.length === 0
-      ? 'Not used in code.'
-      : `${usages.length} usage${usages.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}`,
+    workspace.isCodeIndexed()
+      ? `${counted}${usages.length === 0 ? '.' : ''}`
+      : `${counted} so far (indexing…)`,
   );
   if (usages.length > 0) {
     // Links any Markdown renderer opens (command links need a trusted client); the list is

@@ -629,7 +629,7 @@ class Extractor {
   }
 
   private visit(node: typescript.Node, scope: Scope): void {
-    const SK = typescript.SyntaxKind;
+    const SK = ts.SyntaxKind;
     switch (node.kind) {
       case SK.Block:
       case SK.ModuleBlock: {

@@ -124,6 +124,11 @@ export class FlagWorkspace {
     return this.updateFile(relative, text);
   }
 
+  /** The text of a file's open editor buffer, if it has one. */
+  bufferText(relative: string): string | undefined {
+    return this.buffers.get(relative);
+  }
+
   /** Resolves when files that updates made the index need (imported constants, wrappers) are read. */
   whenIndexIdle(): Promise<void> {
     return this.index.whenIdle();
@@ -156,6 +161,8 @@ export class FlagWorkspace {
     await this.whenIndexIdle();
     const files = this.codeFiles;
     const tooLarge: { file: string; size: number }[] = [];
+    /** Listed by discovery, gone (or unreadable) when scanned. */
+    const unreadable: string[] = [];
     let done = 0;
     const scanned = async function* (
       workspace: FlagWorkspace,
@@ -168,9 +175,12 @@ export class FlagWorkspace {
       };
       for await (const chunk of workspace.scanRelative(request)) {
         for (const file of chunk) {
+          // A buffer opened meanwhile is newer than what the scan read.
+          if (workspace.buffers.has(file.path)) continue;
           if (file.status === 'tooLarge') tooLarge.push({ file: file.path, size: file.size });
+          else if (file.status === 'unreadable') unreadable.push(file.path);
           else if (file.status === 'matched') yield { file: file.path, text: file.text };
-          else if (file.status === 'unmatched') yield { file: file.path };
+          else yield { file: file.path };
         }
         done += chunk.length;
         onProgress?.(done, files.length);
@@ -184,10 +194,12 @@ export class FlagWorkspace {
     if (fromDisk.length > firstBatch)
       await this.index.addFiles(scanned(this, fromDisk.slice(firstBatch)), reader);
     const large = new Set(tooLarge.map((entry) => entry.file));
-    // Declared at load, but over the size limit: nothing may resolve to them.
-    for (const file of large) this.index.removeFile(file);
+    // Declared at load, but over the size limit or gone: nothing may resolve to them.
+    for (const file of [...large, ...unreadable]) this.index.removeFile(file);
+    await this.whenIndexIdle();
     this.tooLarge = [...this.tooLarge.filter((entry) => !large.has(entry.file)), ...tooLarge];
-    if (large.size > 0) this.codeFiles = files.filter((file) => !large.has(file));
+    const dropped = new Set([...large, ...unreadable]);
+    if (dropped.size > 0) this.codeFiles = files.filter((file) => !dropped.has(file));
     this.codeIndexed = true;
     this.generation++;
   }

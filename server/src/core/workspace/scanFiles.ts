@@ -29,6 +29,8 @@ export async function* scanWithReadFile(
       const text = texts[index];
       return text === undefined ? { path, status: 'unreadable' } : scanText(path, text, request);
     });
+    // A host may read synchronously behind its promises: let requests in between batches.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
   }
 }
 
