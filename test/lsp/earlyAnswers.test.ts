@@ -66,7 +66,9 @@ describe('language server on a large workspace, before the whole index is ready'
       }),
     ]);
     const answeredBeforeIndex = !indexed;
-    assert.match((hover?.contents as MarkupContent).value, /^\*\*open-file-flag\*\* · boolean/);
+    const hoverText = (hover?.contents as MarkupContent).value;
+    assert.match(hoverText, /^\*\*open-file-flag\*\* · boolean/);
+    assert.ok(hoverText.includes('\n1 usage in 1 file so far (indexing…)\n'), hoverText);
     assert.deepEqual(
       lenses.map((lens) => lens.command?.title),
       ['production: on'],
@@ -74,6 +76,22 @@ describe('language server on a large workspace, before the whole index is ready'
     assert.equal(answeredBeforeIndex, true, 'both were answered before flaglens/indexReady');
     const ready = await client.indexReady;
     assert.equal(ready.usages, BUSY_FILES * 30 + 1, 'the buffer counts, the disk text of app.ts does not');
+  });
+
+  it('answers a file edited while indexing from its newest text, once that text is indexed', async () => {
+    client = await TestLspClient.start(temp.dir);
+    const read = (flag: string) =>
+      [
+        `import { OpenFeature } from '@openfeature/server-sdk';`,
+        `export const shown = OpenFeature.getClient().getBooleanValue('${flag}', false);`,
+      ].join('\n');
+    await client.open('src/app.ts', read('open-file-flag'));
+    await client.change('src/app.ts', read('busy-flag'));
+    const hover = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: client.uri('src/app.ts') },
+      position: positionOf(read('busy-flag'), 'busy-flag'),
+    });
+    assert.match((hover?.contents as MarkupContent).value, /^\*\*busy-flag\*\* · boolean/);
   });
 
   it('waits for the whole index before it answers references, which need every usage', async () => {
