@@ -69,6 +69,8 @@ export interface FlagInfo {
   missing: string[];
   usages: number;
   stale?: StaleVerdict;
+  /** Retired (`metadata.archived`): kept for the record, never to be read. */
+  archived?: boolean;
 }
 
 /** Every flag of every workspace folder, for the Flags view. */

@@ -1067,6 +1067,10 @@ describe('language server over a real LSP connection', function () {
       ['off', 75],
     ]);
     assert.deepEqual(flags.find((flag) => flag.key === 'dark-mode')?.missing, ['production']);
+    assert.deepEqual(
+      flags.filter((flag) => flag.archived).map((flag) => flag.key),
+      ['legacy-search'],
+    );
     const inFile = await client.request<FlagInfo[]>('flaglens/flags', { uri: client.uri('src/flags.ts') });
     assert.deepEqual(inFile, []);
   });

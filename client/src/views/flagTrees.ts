@@ -55,6 +55,7 @@ export class FlagsTreeProvider implements vscode.TreeDataProvider<FlagNode> {
     if (node.kind === 'flag') {
       const item = new vscode.TreeItem(node.flag.key, vscode.TreeItemCollapsibleState.Collapsed);
       const facts = [
+        node.flag.archived ? 'archived' : undefined,
         node.flag.variantType,
         node.flag.type,
         `${node.flag.usages} usage${node.flag.usages === 1 ? '' : 's'}`,
@@ -65,12 +66,15 @@ export class FlagsTreeProvider implements vscode.TreeDataProvider<FlagNode> {
           `**${node.flag.key}**`,
           node.flag.description ?? '',
           node.flag.owner ? `owner ${node.flag.owner}` : '',
+          node.flag.archived ? 'Archived: kept for the record; remove any read of it.' : '',
           node.flag.stale ? `⚠ ${node.flag.stale.message}` : '',
         ]
           .filter(Boolean)
           .join('\n\n'),
       );
-      item.iconPath = new vscode.ThemeIcon(node.flag.stale ? 'warning' : 'symbol-boolean');
+      item.iconPath = new vscode.ThemeIcon(
+        node.flag.archived ? 'archive' : node.flag.stale ? 'warning' : 'symbol-boolean',
+      );
       item.contextValue = node.flag.stale ? 'flaglens.flag.stale' : 'flaglens.flag';
       item.id = `${this.scope}:${node.flag.key}`;
       return item;

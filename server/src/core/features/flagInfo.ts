@@ -49,6 +49,7 @@ export function flagInfo(workspace: FlagWorkspace, summary: FlagSummary): FlagIn
   if (summary.lifecycle.description) info.description = summary.lifecycle.description;
   if (summary.lifecycle.owner) info.owner = summary.lifecycle.owner;
   if (summary.lifecycle.type) info.type = summary.lifecycle.type;
+  if (summary.lifecycle.archived) info.archived = true;
   const stale = workspace.staleVerdicts().find((verdict) => verdict.flag === summary.key);
   if (stale) info.stale = stale;
   return info;
