@@ -160,6 +160,8 @@ export class FlagWorkspace {
     // found so far, or callers read meanwhile would be passed over.
     await this.whenIndexIdle();
     const files = this.codeFiles;
+    // Open buffers are in the index already, with texts newer than the disk's.
+    const fromDisk = this.buffers.size === 0 ? files : files.filter((file) => !this.buffers.has(file));
     const tooLarge: { file: string; size: number }[] = [];
     /** Listed by discovery, gone (or unreadable) when scanned. */
     const unreadable: string[] = [];
@@ -183,13 +185,11 @@ export class FlagWorkspace {
           else yield { file: file.path };
         }
         done += chunk.length;
-        onProgress?.(done, files.length);
+        onProgress?.(done, fromDisk.length);
       }
     };
     const firstBatch = 1000;
     const reader = (file: string) => this.host.readFile(this.absolute(file));
-    // Open buffers are in the index already, with texts newer than the disk's.
-    const fromDisk = this.buffers.size === 0 ? files : files.filter((file) => !this.buffers.has(file));
     await this.index.addFiles(scanned(this, fromDisk.slice(0, firstBatch)), reader);
     if (fromDisk.length > firstBatch)
       await this.index.addFiles(scanned(this, fromDisk.slice(firstBatch)), reader);
