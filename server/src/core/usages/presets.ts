@@ -196,8 +196,8 @@ export class ApiCatalog {
   private readonly wrapperPaths: string[][];
   /** Every name whose call may be a usage: methods, hooks, functions, configured wrappers. */
   readonly callNames = new Set<string>();
-  private readonly apiCallPattern: RegExp;
-  private readonly modulePattern: RegExp | undefined;
+  /** Patterns a text must match (any of them) to possibly call a flag API or import a flag SDK. */
+  readonly prefilter: readonly RegExp[];
 
   constructor(sdks: readonly SdkPreset[], wrappers: readonly WrapperConfig[]) {
     this.presets = [...new Set(sdks)].map((sdk) => PRESETS[sdk]);
@@ -217,19 +217,9 @@ export class ApiCatalog {
     const names = [...this.callNames].map(escapeRegExp).join('|');
     // A name followed by a call or type arguments: `useFlag<boolean>(`. A lookbehind rather than
     // `\b` keeps V8's fast literal scan (7x faster on large corpora) and treats `$` as a name character.
-    this.apiCallPattern = new RegExp(`(?<![\\w$])(?:${names || '(?!)'})\\s*[<(]`);
+    const apiCall = new RegExp(`(?<![\\w$])(?:${names || '(?!)'})\\s*[<(]`);
     const modules = this.presets.flatMap((preset) => preset.modules).map(escapeRegExp);
-    this.modulePattern = modules.length ? new RegExp(`['"](?:${modules.join('|')})`) : undefined;
-  }
-
-  /** Cheap text test: may this file call a flag API or import a flag SDK? */
-  mightCallApi(text: string): boolean {
-    return this.apiCallPattern.test(text) || (this.modulePattern?.test(text) ?? false);
-  }
-
-  /** The patterns `mightCallApi` tests, for scans that run elsewhere (any match means "maybe"). */
-  prefilterPatterns(): RegExp[] {
-    return this.modulePattern ? [this.apiCallPattern, this.modulePattern] : [this.apiCallPattern];
+    this.prefilter = modules.length ? [apiCall, new RegExp(`['"](?:${modules.join('|')})`)] : [apiCall];
   }
 
   sdkOfModule(specifier: string): SdkPreset | undefined {

@@ -10,7 +10,7 @@
  */
 import type { SdkPreset, WrapperConfig } from '../../../../shared/src/config';
 import type { ScanRequest, ScannedFile } from '../host';
-import { scanWithReadFile } from '../workspace/scanFiles';
+import { matchesAny, scanWithReadFile } from '../workspace/scanFiles';
 import type { Range } from '../../../../shared/src/registryModel';
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { camelCaseFlagKey } from './camelCase';
@@ -104,7 +104,8 @@ export class UsageIndex {
   /** Path -> files whose flag calls need it parsed (see `LinkResult.needed`). */
   private readonly neededBy = new Map<string, Set<string>>();
   private readonly wrapperNameCounts = new Map<string, number>();
-  private wrapperPattern: RegExp | undefined | null = null;
+  /** The catalog's prefilter and the detected wrapper names; null when those names changed. */
+  private prefilter: readonly RegExp[] | null = null;
   /** Wrapper names the unparsed files have been scanned for. */
   private readonly scannedWrapperNames = new Set<string>();
   /** Bumped on every update or removal, so a late read never overwrites a newer text. */
@@ -132,15 +133,16 @@ export class UsageIndex {
 
   /** Cheap regex test: can this text contain a usage (SDK API names, SDK imports, configured or detected wrapper names)? */
   mightContainUsages(text: string): boolean {
-    if (this.catalog.mightCallApi(text)) return true;
-    const wrappers = this.currentWrapperPattern();
-    return wrappers !== undefined && wrappers.test(text);
+    return matchesAny(text, this.prefilterPatterns());
   }
 
   /** What `mightContainUsages` tests, for a scan that runs elsewhere: a text matching none of them is not parsed. */
-  prefilterPatterns(): RegExp[] {
-    const wrappers = this.currentWrapperPattern();
-    return wrappers ? [...this.catalog.prefilterPatterns(), wrappers] : this.catalog.prefilterPatterns();
+  prefilterPatterns(): readonly RegExp[] {
+    if (this.prefilter === null) {
+      const wrappers = wordPattern([...this.wrapperNameCounts.keys()]);
+      this.prefilter = wrappers ? [...this.catalog.prefilter, wrappers] : [...this.catalog.prefilter];
+    }
+    return this.prefilter;
   }
 
   /**
@@ -420,12 +422,7 @@ export class UsageIndex {
         this.scannedWrapperNames.delete(name);
       }
     }
-    if (names.length > 0) this.wrapperPattern = null;
-  }
-
-  private currentWrapperPattern(): RegExp | undefined {
-    if (this.wrapperPattern === null) this.wrapperPattern = wordPattern([...this.wrapperNameCounts.keys()]);
-    return this.wrapperPattern;
+    if (names.length > 0) this.prefilter = null;
   }
 
   private neededUnparsed(): string[] {

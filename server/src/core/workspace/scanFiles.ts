@@ -9,7 +9,7 @@ export function matchesAny(text: string, patterns: readonly RegExp[]): boolean {
 }
 
 /** The verdict on one file's text; hosts that scan elsewhere must answer the same. */
-export function scanText(path: string, text: string, request: ScanRequest): ScannedFile {
+function scanText(path: string, text: string, request: ScanRequest): ScannedFile {
   if (text.length > request.maxChars) return { path, status: 'tooLarge', size: text.length };
   return matchesAny(text, request.patterns)
     ? { path, status: 'matched', text }
