@@ -10,6 +10,8 @@
  */
 import { ts } from 'ts-morph';
 import type { FlagUsage } from '../../../../shared/src/usage';
+import type { JsonValue } from '../../../../shared/src/registryModel';
+import { variantTypeOf } from '../registry/parseRegistryFile';
 import type { OffsetEdit } from '../textEdit';
 import { isTestFile } from './flagApis';
 import { findFlagReads, readsFromUsages, type FlagRead } from './flagReads';
@@ -212,13 +214,7 @@ class CleanupRun {
   }
 
   private reads(context: RoundContext): FlagRead[] {
-    const { value } = this.request;
-    const servedType =
-      value === null
-        ? undefined
-        : typeof value === 'object'
-          ? 'object'
-          : (typeof value as 'boolean' | 'string' | 'number');
+    const servedType = variantTypeOf(this.request.value as JsonValue);
     const { reads, unmatched, mistyped } = readsFromUsages(
       context.program,
       this.request.usages,

@@ -5,6 +5,7 @@
  */
 import { ts } from 'ts-morph';
 import type { FlagUsage } from '../../../../shared/src/usage';
+import type { VariantType } from '../../../../shared/src/registryModel';
 import { LineIndex } from '../text';
 import { camelCaseFlagKey } from '../usages/camelCase';
 import {
@@ -299,7 +300,7 @@ export function readsFromUsages(
   usages: readonly FlagUsage[],
   flag: string,
   /** The type of the value the flag now serves; reads expecting another type are `mistyped`. */
-  servedType?: 'boolean' | 'string' | 'number' | 'object',
+  servedType?: VariantType,
 ): { reads: FlagRead[]; unmatched: FlagUsage[]; mistyped: { read: FlagRead; usage: FlagUsage }[] } {
   const reads: FlagRead[] = [];
   const unmatched: FlagUsage[] = [];
@@ -333,13 +334,9 @@ export function readsFromUsages(
     } else shape = 'value';
     const read: FlagRead = { path: usage.file, node, shape, api: usage.api };
     // flagd answers a read of the wrong type with the caller's default (TYPE_MISMATCH), not the value.
-    if (servedType && isValueType(usage.expectedType) && usage.expectedType !== servedType)
+    if (servedType && usage.expectedType !== 'any' && usage.expectedType !== servedType)
       mistyped.push({ read, usage });
     else reads.push(read);
   }
   return { reads, unmatched, mistyped };
-}
-
-function isValueType(type: string | undefined): type is 'boolean' | 'string' | 'number' | 'object' {
-  return type === 'boolean' || type === 'string' || type === 'number' || type === 'object';
 }
