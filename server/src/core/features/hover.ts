@@ -96,13 +96,8 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
   if (usages.length > 0) {
     // Links any Markdown renderer opens (command links need a trusted client); the list is
     // capped so a flag read in hundreds of places keeps a short hover: references list them all.
-    const shown = [...usages]
-      .sort(
-        (a, b) =>
-          a.file.localeCompare(b.file) ||
-          a.keyRange.start.line - b.keyRange.start.line ||
-          a.keyRange.start.character - b.keyRange.start.character,
-      )
+    // `usagesOf` lists them by file and position already.
+    const shown = usages
       .slice(0, MAX_USAGE_LINKS)
       .map(
         (usage) =>

@@ -193,12 +193,11 @@ export class FlagWorkspace {
     await this.index.addFiles(scanned(this, fromDisk.slice(0, firstBatch)), reader);
     if (fromDisk.length > firstBatch)
       await this.index.addFiles(scanned(this, fromDisk.slice(firstBatch)), reader);
-    const large = new Set(tooLarge.map((entry) => entry.file));
     // Declared at load, but over the size limit or gone: nothing may resolve to them.
-    for (const file of [...large, ...unreadable]) this.index.removeFile(file);
+    const dropped = new Set([...tooLarge.map((entry) => entry.file), ...unreadable]);
+    for (const file of dropped) this.index.removeFile(file);
     await this.whenIndexIdle();
-    this.tooLarge = [...this.tooLarge.filter((entry) => !large.has(entry.file)), ...tooLarge];
-    const dropped = new Set([...large, ...unreadable]);
+    this.tooLarge = [...this.tooLarge.filter((entry) => !dropped.has(entry.file)), ...tooLarge];
     if (dropped.size > 0) this.codeFiles = files.filter((file) => !dropped.has(file));
     this.codeIndexed = true;
     this.generation++;
