@@ -269,12 +269,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   });
 
   /** Loads every folder, indexes the open buffers (then `onLoaded`), then the rest of the code. */
-  const indexAll = async (onLoaded: () => void): Promise<void> => {
-    const started = Date.now();
+  /**
+   * Loads `targets`, indexes the open buffers among them (then `onLoaded`), then the rest of their
+   * code, reporting work-done progress. Used for the first index and for configuration reloads.
+   */
+  const indexWorkspaces = async (targets: FlagWorkspace[], onLoaded: () => void): Promise<void> => {
     const progress = canShowProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Flaglens: indexing flags', 0, undefined, false);
     try {
-      for (const workspace of workspaces) {
+      for (const workspace of targets) {
         let lastReport = 0;
         await workspace.load((found) => {
           // Discovery of a large tree takes seconds: say so, at most every 1,000 files.
@@ -284,22 +287,35 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
           }
         });
       }
-      // Documents opened before the index was ready hold the newest text; they are what the
-      // user looks at, so they are indexed first and served while the rest is read.
-      for (const document of documents.all()) applyDocument(document);
+      // Open documents hold the newest text; they are what the user looks at, so they are
+      // indexed first and served while the rest is read (`load` re-applied those it knew).
+      for (const document of documents.all()) {
+        const located = locate(document.uri);
+        if (located && targets.includes(located.workspace)) {
+          if (located.workspace.bufferText(located.file) !== document.getText()) applyDocument(document);
+        }
+      }
       // Their imported constants and wrappers are read before they are answered.
-      for (const workspace of workspaces) await workspace.whenIndexIdle();
+      for (const workspace of targets) await workspace.whenIndexIdle();
       onLoaded();
-      for (const workspace of workspaces) {
+      for (const workspace of targets) {
         await workspace.indexCode((done, total) =>
           progress?.report(total === 0 ? 100 : Math.round((done / total) * 100), `${done}/${total} files`),
         );
       }
+    } finally {
+      progress?.done();
+    }
+  };
+
+  /** The first index of every folder, then diagnostics, `flaglens/indexReady` and git history. */
+  const indexAll = async (onLoaded: () => void): Promise<void> => {
+    const started = Date.now();
+    try {
+      await indexWorkspaces(workspaces, onLoaded);
     } catch (error) {
       logger.error(`indexing failed: ${(error as Error).stack ?? String(error)}`);
-    } finally {
       onLoaded();
-      progress?.done();
     }
     await publishDiagnostics();
     const stats = workspaces.reduce(
@@ -364,10 +380,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         // The configuration is what is saved, even while the file is open in an editor.
         const { workspace } = located;
         void reindex(async (markLoaded) => {
-          await workspace.load();
-          await workspace.whenIndexIdle();
-          markLoaded();
-          await workspace.indexCode();
+          await indexWorkspaces([workspace], markLoaded);
           scheduleDiagnostics();
         });
         continue;
