@@ -994,6 +994,30 @@ describe('language server over a real LSP connection', function () {
     );
   });
 
+  it('reloads flaglens.json saved from an open editor, and indexes the code again under it', async () => {
+    await client.waitForDiagnostics('src/billing.ts', (diagnostics) => diagnostics.length > 0);
+    const config = JSON.parse(read('flaglens.json')) as Record<string, unknown>;
+    const saved = `${JSON.stringify({ ...config, exclude: ['**/node_modules/**', 'src/billing.ts'] }, null, 2)}\n`;
+    // The editor has the file open and saves it: the watcher reports the change on disk.
+    await client.open('flaglens.json');
+    await client.change('flaglens.json', saved);
+    writeFileSync(join(temp.dir, 'flaglens.json'), saved);
+    await client.changedOnDisk('flaglens.json');
+    const cleared = await client.waitForDiagnostics(
+      'src/billing.ts',
+      (diagnostics) => diagnostics.length === 0,
+    );
+    assert.deepEqual(cleared, []);
+    const symbols = await client.request<{ name: string; location: { uri: string } }[]>('workspace/symbol', {
+      query: 'payments-enabled',
+    });
+    assert.equal(
+      symbols.some((symbol) => symbol.location.uri === client.uri('src/billing.ts')),
+      false,
+      'usages of the excluded file are gone from the index',
+    );
+  });
+
   it('reports a broken registry file at its position and keeps serving its last good state', async () => {
     const text = read('flags/production.flagd.json');
     const broken = text.replace('"defaultVariant": "blue"', '"defaultVariant": "blue",,');
