@@ -1008,6 +1008,11 @@ describe('language server over a real LSP connection', function () {
       (diagnostics) => diagnostics.length === 0,
     );
     assert.deepEqual(cleared, []);
+    assert.deepEqual(
+      client.progress.filter((entry) => entry.kind !== 'report').map((entry) => entry.kind),
+      ['begin', 'end', 'begin', 'end'],
+      'the reload reports its own progress',
+    );
     const symbols = await client.request<{ name: string; location: { uri: string } }[]>('workspace/symbol', {
       query: 'payments-enabled',
     });
