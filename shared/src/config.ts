@@ -26,6 +26,31 @@ export interface StalePolicy {
   disabledDays: number;
 }
 
+/** A table of events in a SQL warehouse, with the names of its columns (defaults: the event fields). */
+export interface SqlTableConfig {
+  table: string;
+  schema?: string;
+  /** Column names by event field: ts, unit, flag, variant (exposures); ts, unit, event, value (tracks). */
+  columns: Partial<Record<'ts' | 'unit' | 'flag' | 'variant' | 'event' | 'value', string>>;
+}
+
+export interface PostgresSourceConfig {
+  /** Name of the environment variable that holds the connection string (never the string itself). */
+  connectionEnv: string;
+  exposures: SqlTableConfig;
+  events: SqlTableConfig;
+}
+
+export interface ExperimentsConfig {
+  /** Globs of experiment definitions. */
+  definitions: string[];
+  /** Where events come from: NDJSON/CSV files (the default) or PostgreSQL. */
+  source: 'files' | 'postgres';
+  /** Globs of NDJSON (`.ndjson`, `.jsonl`) and CSV (`.csv`) event files. */
+  events: string[];
+  postgres?: PostgresSourceConfig;
+}
+
 export interface FlaglensConfig {
   registry: string[];
   include: string[];
@@ -38,6 +63,7 @@ export interface FlaglensConfig {
   contexts: Record<string, Record<string, unknown>>;
   /** Files larger than this are skipped (and reported). */
   maxFileBytes: number;
+  experiments: ExperimentsConfig;
 }
 
 export const DEFAULT_CONFIG: FlaglensConfig = {
@@ -60,4 +86,9 @@ export const DEFAULT_CONFIG: FlaglensConfig = {
   },
   contexts: {},
   maxFileBytes: 1_000_000,
+  experiments: {
+    definitions: ['**/*.experiment.json'],
+    source: 'files',
+    events: [],
+  },
 };
