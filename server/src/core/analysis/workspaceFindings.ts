@@ -50,6 +50,7 @@ export async function workspaceFindings(workspace: FlagWorkspace): Promise<Findi
   const usages = workspace.usages();
   const findings = [
     ...workspace.registryFindings(),
+    ...workspace.experimentFindings(),
     ...codeFindings(usages, workspace.registry, { now: workspace.now() }),
     ...workspace.tooLarge.map(({ file, size }): Finding => ({
       file,

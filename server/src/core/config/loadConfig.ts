@@ -4,6 +4,7 @@ import {
   SDK_PRESETS,
   type FlaglensConfig,
   type SdkPreset,
+  type SqlTableConfig,
   type WrapperConfig,
 } from '../../../../shared/src/config';
 import type { Finding } from '../../../../shared/src/registryModel';
@@ -139,7 +140,64 @@ export function loadConfig(text: string | undefined): LoadedConfig {
     } else problem('"contexts" must map names to evaluation contexts.', where('contexts'), 10);
   }
   if (typeof raw.maxFileBytes === 'number') config.maxFileBytes = raw.maxFileBytes;
+  if (raw.experiments !== undefined)
+    readExperiments(raw.experiments, config, (message) => problem(message, where('experiments'), 13));
   return { config, findings };
+}
+
+function readExperiments(raw: unknown, config: FlaglensConfig, problem: (message: string) => void): void {
+  if (!isObject(raw)) {
+    problem('"experiments" must be an object such as {"events": ["data/events/*.ndjson"]}.');
+    return;
+  }
+  const experiments = config.experiments;
+  for (const key of ['definitions', 'events'] as const) {
+    if (raw[key] === undefined) continue;
+    const list = stringList(raw[key]);
+    if (list) experiments[key] = list;
+    else problem(`"experiments.${key}" must be a list of glob strings.`);
+  }
+  if (raw.source !== undefined) {
+    if (raw.source === 'files' || raw.source === 'postgres') experiments.source = raw.source;
+    else problem('"experiments.source" must be "files" or "postgres".');
+  }
+  if (raw.postgres !== undefined) {
+    const pg = raw.postgres;
+    if (
+      !isObject(pg) ||
+      typeof pg.connectionEnv !== 'string' ||
+      !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pg.connectionEnv)
+    ) {
+      problem(
+        '"experiments.postgres" needs "connectionEnv": the name of the environment variable holding the connection string.',
+      );
+      return;
+    }
+    const table = (value: unknown, fallback: string, name: string): SqlTableConfig | undefined => {
+      if (value === undefined) return { table: fallback, columns: {} };
+      if (typeof value === 'string' && value !== '') return { table: value, columns: {} };
+      if (isObject(value) && typeof value.table === 'string' && value.table !== '') {
+        const columns: SqlTableConfig['columns'] = {};
+        if (isObject(value.columns))
+          for (const [field, column] of Object.entries(value.columns))
+            if (
+              typeof column === 'string' &&
+              ['ts', 'unit', 'flag', 'variant', 'event', 'value'].includes(field)
+            )
+              columns[field as keyof SqlTableConfig['columns']] = column;
+        return {
+          table: value.table,
+          columns,
+          ...(typeof value.schema === 'string' && { schema: value.schema }),
+        };
+      }
+      problem(`"experiments.postgres.${name}" must be a table name or {"table", "schema"?, "columns"?}.`);
+      return undefined;
+    };
+    const exposures = table(pg.exposures, 'exposures', 'exposures');
+    const events = table(pg.events, 'events', 'events');
+    if (exposures && events) experiments.postgres = { connectionEnv: pg.connectionEnv, exposures, events };
+  }
 }
 
 export function isProtectedEnvironment(config: FlaglensConfig, environment: string): boolean {

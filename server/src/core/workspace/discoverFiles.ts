@@ -8,6 +8,8 @@ export interface DiscoveredFiles {
   registry: string[];
   /** Workspace-relative paths of code files to index. */
   code: string[];
+  /** Workspace-relative paths of experiment definitions (`*.experiment.json`). */
+  experiments: string[];
   /** Code files skipped for their size (filled when the code is read). */
   tooLarge: { file: string; size: number }[];
 }
@@ -18,15 +20,18 @@ const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
 export interface FileMatcher {
   isRegistry(file: string): boolean;
   isCode(file: string): boolean;
+  isExperiment(file: string): boolean;
 }
 
 export function createFileMatcher(config: FlaglensConfig): FileMatcher {
   const registry = picomatch(config.registry, { dot: true });
   const include = picomatch(config.include, { dot: true });
   const exclude = picomatch(config.exclude, { dot: true });
+  const experiments = picomatch(config.experiments.definitions, { dot: true });
   return {
     isRegistry: (file) => registry(file) && !file.split('/').some((part) => ALWAYS_SKIPPED.has(part)),
     isCode: (file) => include(file) && !exclude(file) && !/\.d\.[cm]?ts$/.test(file),
+    isExperiment: (file) => experiments(file) && !file.split('/').some((part) => ALWAYS_SKIPPED.has(part)),
   };
 }
 
@@ -43,7 +48,7 @@ export async function discoverFiles(
 ): Promise<DiscoveredFiles> {
   const matcher = createFileMatcher(config);
   const excludeDir = picomatch(config.exclude, { dot: true });
-  const result: DiscoveredFiles = { registry: [], code: [], tooLarge: [] };
+  const result: DiscoveredFiles = { registry: [], code: [], experiments: [], tooLarge: [] };
   const ignores: { base: string; rules: Ignore }[] = [];
 
   const isIgnored = (relative: string, isDirectory: boolean): boolean =>
@@ -76,6 +81,7 @@ export async function discoverFiles(
       } else if (entry.isFile) {
         if (isIgnored(relative, false)) continue;
         if (matcher.isRegistry(relative)) result.registry.push(relative);
+        else if (matcher.isExperiment(relative)) result.experiments.push(relative);
         // Sizes are checked when the files are read: a stat per file would double the calls.
         else if (matcher.isCode(relative)) result.code.push(relative);
       }

@@ -11,6 +11,7 @@ import { scanFiles } from './scanFiles';
 import type { FlagUsage } from '../../../../shared/src/usage';
 import { UsageIndex } from '../usages/usageIndex';
 import { detectStaleFlags, type FlagHistory, type StaleVerdict } from '../stale/staleness';
+import { ExperimentSet } from '../experiments/experimentSet';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root, forward slashes. */
@@ -20,7 +21,7 @@ export interface WorkspaceOptions {
   now?: () => Date;
 }
 
-export type FileKind = 'registry' | 'code' | 'config' | 'other';
+export type FileKind = 'registry' | 'code' | 'config' | 'experiment' | 'other';
 
 /**
  * One workspace folder: its configuration, registry and engines. The server, the CLI and the
@@ -34,6 +35,7 @@ export class FlagWorkspace {
   config: FlaglensConfig;
   configFindings: Finding[] = [];
   readonly registry: Registry;
+  readonly experiments = new ExperimentSet();
   private matcher: FileMatcher;
   private readonly engines = new Map<string, { version: string; engine: EnvironmentEngine }>();
   codeFiles: string[] = [];
@@ -89,6 +91,7 @@ export class FlagWorkspace {
   kindOf(relative: string): FileKind {
     if (relative === CONFIG_FILE) return 'config';
     if (this.matcher.isRegistry(relative)) return 'registry';
+    if (this.matcher.isExperiment(relative)) return 'experiment';
     if (this.matcher.isCode(relative)) return 'code';
     return 'other';
   }
@@ -102,6 +105,12 @@ export class FlagWorkspace {
     for (const file of discovered.registry) {
       const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
       if (text !== undefined) this.registry.setFile(file, text);
+    }
+    for (const file of this.experiments.fileNames())
+      if (!discovered.experiments.includes(file)) this.experiments.removeFile(file);
+    for (const file of discovered.experiments) {
+      const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
+      if (text !== undefined) this.experiments.setFile(file, text);
     }
     this.generation++;
     this.codeFiles = discovered.code;
@@ -235,6 +244,8 @@ export class FlagWorkspace {
     const kind = this.kindOf(relative);
     if (kind === 'registry') {
       this.registry.setFile(relative, text);
+    } else if (kind === 'experiment') {
+      this.experiments.setFile(relative, text);
     } else if (kind === 'code') {
       if (!this.codeFiles.includes(relative)) this.codeFiles.push(relative);
       const change = this.index.updateFile(relative, text);
@@ -258,6 +269,8 @@ export class FlagWorkspace {
     const kind = this.kindOf(relative);
     if (kind === 'registry') {
       if (!this.registry.removeFile(relative)) return false;
+    } else if (kind === 'experiment') {
+      if (!this.experiments.removeFile(relative)) return false;
     } else if (kind === 'code') {
       this.codeFiles = this.codeFiles.filter((file) => file !== relative);
       this.index.removeFile(relative);
@@ -348,5 +361,10 @@ export class FlagWorkspace {
   /** Registry and configuration findings. Code findings come from the analysis. */
   registryFindings(): Finding[] {
     return [...this.configFindings, ...this.registry.findings()];
+  }
+
+  /** Findings of the experiment definitions, checked against the registry. */
+  experimentFindings(): Finding[] {
+    return this.experiments.findings(this.registry);
   }
 }
