@@ -613,9 +613,10 @@ for seq in (False, True):
 bay_c, bay_t = binomial_units(0.050, 6000), binomial_units(0.058, 6000)
 churn_c, churn_t = binomial_units(0.080, 6000), binomial_units(0.071, 6000)
 small_c, small_t = rng.normal(10.0, 3.0, 80).round(2), rng.normal(10.2, 3.0, 85).round(2)
+tickets_c, tickets_t = binomial_units(0.030, 6000), binomial_units(0.045, 6000)
 analyses.append(
     {
-        "name": "Bayesian engine: chance to beat control drives significance",
+        "name": "Bayesian engine: chance to beat control drives significance, both ways",
         "input": {
             "control": "old",
             "treatments": ["new"],
@@ -625,6 +626,10 @@ analyses.append(
                 {
                     "metric": metric("churned", "binomial", goal="decrease", role="secondary"),
                     "variants": {"old": sums(churn_c), "new": sums(churn_t)},
+                },
+                {
+                    "metric": metric("support tickets", "binomial", goal="decrease", role="secondary"),
+                    "variants": {"old": sums(tickets_c), "new": sums(tickets_t)},
                 },
                 {
                     "metric": metric("load time", "mean", goal="decrease", role="guardrail"),
