@@ -89,7 +89,7 @@ def relative_lift(c: dict, t: dict, alpha: float) -> dict | None:
     vmc, vmt = c["varianceOfMean"], t["varianceOfMean"]
     lift = (mt - mc) / mc
     var = vmt / mc**2 + vmc * mt**2 / mc**4
-    if not (var > 0 and math.isfinite(var)):
+    if not (var > 0 and math.isfinite(var) and math.isfinite(lift)):
         return None
     se = math.sqrt(var)
     dof = (vmt + vmc) ** 2 / (vmt**2 / (t["n"] - 1) + vmc**2 / (c["n"] - 1))
@@ -361,7 +361,6 @@ def cuped_from_sums(arms: dict) -> dict:
     """CUPED from sufficient statistics only (for cases without unit-level data)."""
     n = sum(a["units"] for a in arms.values())
     sx = sum(a["sum"] for a in arms.values())
-    sxx = sum(a["sumSquares"] for a in arms.values())
     sp = sum(a["preSum"] for a in arms.values())
     spp = sum(a["preSumSquares"] for a in arms.values())
     sxp = sum(a["preCrossSum"] for a in arms.values())
@@ -378,7 +377,6 @@ def cuped_from_sums(arms: dict) -> dict:
         cxp = (a["preCrossSum"] - m * mx * mp) / (m - 1)
         v = vx + theta**2 * vp - 2 * theta * cxp
         out[k] = {"n": m, "mean": mx - theta * (mp - pooled_pre), "variance": v, "varianceOfMean": v / m}
-    _ = sxx
     return out
 
 
@@ -565,16 +563,15 @@ def cuped_mean_units(n: int, lift: float):
     return post, pre
 
 
-def cuped_binomial_units(n: int, p: float, lift: float):
+def cuped_binomial_units(n: int, lift: float):
     propensity = rng.beta(1.0, 6.0, n)
     pre = (rng.random(n) < propensity).astype(float)
     post = (rng.random(n) < np.clip(propensity * (1 + lift), 0, 1)).astype(float)
-    _ = p
     return post, pre
 
 
 cu = {"ctl": cuped_mean_units(3000, 0.0), "new": cuped_mean_units(3100, 0.03)}
-cb = {"ctl": cuped_binomial_units(3000, 0.14, 0.0), "new": cuped_binomial_units(3100, 0.14, 0.06)}
+cb = {"ctl": cuped_binomial_units(3000, 0.0), "new": cuped_binomial_units(3100, 0.06)}
 cuped_units = {
     "order value": {k: {"x": v[0], "pre": v[1]} for k, v in cu.items()},
     "returned": {k: {"x": v[0], "pre": v[1]} for k, v in cb.items()},

@@ -34,9 +34,10 @@ export function relativeLift(
   const lift = (mt - mc) / mc;
   // Delta method: Var(L) = s_t²/(n_t m_c²) + s_c² m_t²/(n_c m_c⁴).
   const variance = vt / (mc * mc) + (vc * mt * mt) / mc ** 4;
-  if (!(variance > 0) || !Number.isFinite(variance)) return undefined;
+  if (!(variance > 0) || !Number.isFinite(variance) || !Number.isFinite(lift)) return undefined;
   const standardError = Math.sqrt(variance);
-  // Welch-Satterthwaite, written with the variances of the means: (s²/n)² / (n-1) = s⁴/(n²(n-1)).
+  // Welch 1947 / Satterthwaite 1946, written with the variances of the means:
+  // (s²/n)² / (n-1) = s⁴/(n²(n-1)).
   const degreesOfFreedom = (vt + vc) ** 2 / ((vt * vt) / (treatment.n - 1) + (vc * vc) / (control.n - 1));
   const q = studentTQuantile(1 - alpha / 2, degreesOfFreedom);
   // Two-sided p = 2 (1 - T(|t|)), as 2 T(-|t|) so that it does not round to 0 in the tail.
