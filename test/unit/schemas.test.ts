@@ -44,6 +44,18 @@ describe('JSON schemas shipped for VS Code validation', () => {
     assert.deepEqual(check(configSchema, { sdk: ['x'] }), ['/ must NOT have additional properties']);
   });
 
+  it('accept the demo experiment and reject an unknown metric kind', () => {
+    const schema = JSON.parse(
+      readFileSync(join(repoRoot, 'schemas/experiment.schema.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const demo = JSON.parse(
+      readFileSync(join(repoRoot, 'examples/demo/experiments/checkout-cta-test.experiment.json'), 'utf8'),
+    ) as { metrics: Record<string, unknown>[] };
+    assert.deepEqual(check(schema, demo), []);
+    const broken = { ...demo, metrics: [{ ...demo.metrics[0], kind: 'percentile' }] };
+    assert.deepEqual(check(schema, broken), ['/metrics/0/kind must be equal to one of the allowed values']);
+  });
+
   it('are all referenced from package.json', () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
       contributes: { jsonValidation: { url: string }[] };

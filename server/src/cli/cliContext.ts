@@ -7,7 +7,7 @@ import { nodeHost } from '../node/nodeHost';
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown';
 
 export interface CommandIo {
   out(text: string): void;

@@ -18,6 +18,7 @@ import { runExplain } from './commands/explain';
 import { runScan } from './commands/scan';
 import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
+import { runExperiment, runExperiments } from './commands/experiment';
 
 const VERSION = '0.1.0';
 
@@ -45,6 +46,13 @@ function format(args: ParsedArgs, allowed: OutputFormat[]): OutputFormat {
   if (!(allowed as string[]).includes(value))
     throw new UsageError(`--format must be one of ${allowed.join(', ')}`);
   return value as OutputFormat;
+}
+
+function atOption(args: ParsedArgs): Date | undefined {
+  const atText = args.values.at as string | undefined;
+  const at = atText === undefined ? undefined : new Date(atText);
+  if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at is not an ISO time: ${atText}`);
+  return at;
 }
 
 function requireString(args: ParsedArgs, name: string): string {
@@ -194,6 +202,36 @@ const commands: Record<string, CommandSpec> = {
         format(args, ['text', 'json']),
         io,
       );
+    },
+  },
+  experiment: {
+    summary: "an experiment's figures, data health and decision",
+    usage: 'flaglens experiment <key> [--format text|json|markdown] [--at <iso time>] [--dir d]',
+    options: {
+      ...common,
+      at: { type: 'string', description: 'cut the data at this time (ISO 8601), e.g. to replay a past day' },
+    },
+    formats: ['text', 'json', 'markdown'],
+    run: async (args, io, cwd) => {
+      const key = args.positionals[0];
+      if (!key) throw new UsageError('which experiment? usage: flaglens experiment <key>');
+      const chosen = format(args, ['text', 'json', 'markdown']);
+      const at = atOption(args);
+      return runExperiment(await workspaceFor(args, io, cwd), key, { format: chosen, at }, io);
+    },
+  },
+  experiments: {
+    summary: 'every experiment with its status and decision (exit 1 when any is unhealthy or rolls back)',
+    usage: 'flaglens experiments [--format text|json|markdown] [--at <iso time>] [--dir d]',
+    options: {
+      ...common,
+      at: { type: 'string', description: 'cut the data at this time (ISO 8601)' },
+    },
+    formats: ['text', 'json', 'markdown'],
+    run: async (args, io, cwd) => {
+      const chosen = format(args, ['text', 'json', 'markdown']);
+      const at = atOption(args);
+      return runExperiments(await workspaceFor(args, io, cwd), { format: chosen, at }, io);
     },
   },
   toggle: {

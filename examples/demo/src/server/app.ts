@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AppEnv } from '../env';
+import { track } from '../analytics/eventLog';
 import { renderPricingPage } from '../web/renderPage';
 import { checkout, type CheckoutRequest } from './checkout';
 import { enabledPaymentMethods } from './paymentMethods';
@@ -49,6 +50,9 @@ async function route(env: AppEnv, request: IncomingMessage, response: ServerResp
       const body = await readJson(request);
       const order = parseCheckout(body);
       const result = await checkout(order, context, randomUUID());
+      // The experiment's conversion (value in dollars) and its guardrail.
+      if (result.problems.length > 0) track(context.targetingKey, 'checkout_error');
+      else track(context.targetingKey, 'purchase', result.totalCents / 100);
       return sendJson(response, result.problems.length > 0 ? 422 : 201, result);
     }
     default:

@@ -1,3 +1,5 @@
+import { OpenFeature } from '@openfeature/server-sdk';
+import { exposureHook } from '../analytics/eventLog';
 import { resolveAppEnv } from '../env';
 import { startFeatureFlags, stopFeatureFlags } from '../featureFlags';
 import { startPageFlags, stopPageFlags } from '../web/pageFlags';
@@ -6,6 +8,8 @@ import { createShopServer } from './app';
 async function main(): Promise<void> {
   const env = resolveAppEnv();
   const port = Number(process.env.PORT ?? 3000);
+  // Exposures of experiment flags go to EVENTS_FILE (see src/analytics/eventLog.ts).
+  OpenFeature.addHooks(exposureHook);
   await startFeatureFlags(env);
   await startPageFlags(env);
   const server = createShopServer(env);
