@@ -44,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       { scheme: 'file', language: 'javascript' },
       { scheme: 'file', language: 'javascriptreact' },
       { scheme: 'file', pattern: '**/*.flagd.json' },
+      { scheme: 'file', pattern: '**/*.experiment.json' },
     ],
     outputChannel: output,
     middleware: {

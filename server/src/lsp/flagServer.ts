@@ -251,6 +251,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         watchers: [
           { globPattern: '**/*.flagd.json' },
           { globPattern: '**/flaglens.json' },
+          { globPattern: '**/*.experiment.json' },
           { globPattern: '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}' },
         ],
       });

@@ -2,7 +2,7 @@ import { existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a watcher reports: registry files and the configuration; code comes through the editor. */
-const WATCHED = /(\.flagd\.json|(^|\/)flaglens\.json)$/;
+const WATCHED = /(\.flagd\.json|\.experiment\.json|(^|\/)flaglens\.json)$/;
 const SKIPPED = /(^|\/)(node_modules|\.git)(\/|$)/;
 
 /**

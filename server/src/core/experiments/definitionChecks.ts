@@ -105,6 +105,7 @@ function checkOne(
       code: `experiment/${code}`,
       message,
       flag: definition.flag,
+      data: { experiment: definition.key },
     });
   };
   const summary = registry.flag(definition.flag);

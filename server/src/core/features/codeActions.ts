@@ -1,7 +1,9 @@
 import { type CodeAction, CodeActionKind, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { Commands } from '../../../../shared/src/protocol';
 import { CodeFinding } from '../analysis/codeFindings';
+import { setMetadata } from '../edits/registryEdits';
 import { rangeContains } from '../text';
+import { offsetEditToRange } from '../textEdit';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { uriOf } from './navigation';
 
@@ -62,6 +64,18 @@ export function codeActions(
           arguments: [{ flag: data.flag, value: stale.servedValue }],
         },
       });
+    } else if (diagnostic.code === 'experiment/flag-not-linked') {
+      const experiment = (diagnostic.data as { experiment?: string }).experiment;
+      if (experiment === undefined) continue;
+      const linkEdits = linkFlagToExperiment(workspace, data.flag, experiment);
+      if (Object.keys(linkEdits).length > 0)
+        actions.push({
+          title: `Link "${data.flag}" to experiment "${experiment}" (metadata.experiment)`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: true,
+          edit: { changes: linkEdits },
+        });
     } else if (
       diagnostic.code === CodeFinding.missingInEnvironment ||
       diagnostic.code === 'registry/missing-in-environment'
@@ -82,4 +96,25 @@ export function codeActions(
   }
   void range;
   return actions;
+}
+
+/** `metadata.experiment` set to the experiment in every environment file that defines the flag. */
+function linkFlagToExperiment(
+  workspace: FlagWorkspace,
+  flag: string,
+  experiment: string,
+): Record<string, { range: Range; newText: string }[]> {
+  const changes: Record<string, { range: Range; newText: string }[]> = {};
+  for (const definition of workspace.registry.flag(flag)?.definitions ?? []) {
+    const text = workspace.registry.currentText(definition.file);
+    if (text === undefined) continue;
+    try {
+      const edits = setMetadata(text, flag, 'experiment', experiment);
+      if (edits.length > 0)
+        changes[uriOf(workspace, definition.file)] = edits.map((edit) => offsetEditToRange(text, edit));
+    } catch {
+      // A file the editor cannot change (broken meanwhile): the others are still linked.
+    }
+  }
+  return changes;
 }
