@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentReport } from '../../shared/src/experiment';
 import { copyToTemp, repoRoot, runCli, tempDir } from '../support/cli';
+import { positionOf } from '../support/text';
 
 const demo = 'examples/demo';
 /** After the demo's events end (2026-12-03). */
@@ -358,6 +360,63 @@ describe('flaglens experiment on a copy of the demo with a broken event line', f
         },
       ]);
       assert.equal(answer.status, 'ready');
+    } finally {
+      temp.dispose();
+    }
+  });
+});
+
+describe('flaglens check on an experiment whose plan changed after it started', function () {
+  this.timeout(30000);
+
+  it('warns at the changed part, citing the commit that pre-registered the plan; other edits are fine', () => {
+    const temp = copyToTemp(join(repoRoot, demo));
+    const git = (args: string[], date?: string) => {
+      const result = spawnSync('git', args, {
+        cwd: temp.dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'Ada',
+          GIT_AUTHOR_EMAIL: 'ada@example.com',
+          GIT_COMMITTER_NAME: 'Ada',
+          GIT_COMMITTER_EMAIL: 'ada@example.com',
+          ...(date && { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }),
+        },
+      });
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout.trim();
+    };
+    const file = join(temp.dir, 'experiments/checkout-cta-test.experiment.json');
+    const planLocks = () =>
+      (
+        JSON.parse(runCli(['check', temp.dir, '--format', 'json'], { env: AFTER_DATA }).stdout) as {
+          code: string;
+          line: number;
+          message: string;
+        }[]
+      ).filter((finding) => finding.code === 'experiment/plan-changed-after-start');
+    try {
+      git(['init', '-q']);
+      git(['add', '-A']);
+      git(['commit', '-qm', 'pre-register the CTA test'], '2026-11-10T09:00:00Z');
+      const registered = git(['rev-parse', 'HEAD']);
+      assert.deepEqual(planLocks(), []);
+      // The hypothesis is not part of the plan.
+      const original = readFileSync(file, 'utf8');
+      writeFileSync(file, original.replace('sells more', 'sells a lot more'));
+      git(['commit', '-qam', 'reword'], '2026-11-20T09:00:00Z');
+      assert.deepEqual(planLocks(), []);
+      // Loosening alpha after the start is the kind of change the lock exists for.
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"alpha": 0.05', '"alpha": 0.1'));
+      git(['commit', '-qam', 'loosen alpha'], '2026-11-25T09:00:00Z');
+      const findings = planLocks();
+      assert.equal(findings.length, 1);
+      assert.equal(findings[0].line, positionOf(readFileSync(file, 'utf8'), '"analysis"').line + 1);
+      assert.equal(
+        findings[0].message,
+        `The analysis plan changed after the experiment started (2026-11-16T00:00:00Z): alpha (0.05 -> 0.1) differs from commit ${registered.slice(0, 7)} (2026-11-10), which pre-registered it. Results read against a changed plan are not valid: restore it, or end this experiment and start a new one.`,
+      );
     } finally {
       temp.dispose();
     }

@@ -19,6 +19,7 @@ import { runScan } from './commands/scan';
 import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
 import { runExperiment, runExperiments } from './commands/experiment';
+import { loadPreregisteredPlans } from '../node/experiments/planHistory';
 
 const VERSION = '0.1.0';
 
@@ -83,7 +84,10 @@ const commands: Record<string, CommandSpec> = {
     formats: ['text', 'json', 'sarif'],
     run: async (args, io, cwd) =>
       runCheck(
-        await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }),
+        await workspaceFor(args, io, cwd, { positionalDir: true, withCode: true }).then(async (workspace) => {
+          await loadPreregisteredPlans(workspace);
+          return workspace;
+        }),
         workspaceFindings,
         format(args, ['text', 'json', 'sarif']),
         io,

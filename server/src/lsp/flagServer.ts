@@ -62,6 +62,8 @@ export interface ServerRuntime {
   ) => { dispose(): void };
   /** Registry history for stale-flag dates (git on Node); read in the background. */
   readFlagHistory?: (root: string, registryFiles: string[]) => Promise<Map<string, FlagHistory>>;
+  /** Experiment definitions as committed before their start, for the plan lock (git on Node). */
+  readPreregisteredPlans?: (workspace: FlagWorkspace) => Promise<void>;
 }
 
 const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -340,6 +342,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
           scheduleDiagnostics();
         })
         .catch((error: unknown) => logger.warn(`registry history unavailable: ${String(error)}`));
+      runtime
+        .readPreregisteredPlans?.(workspace)
+        .then(() => scheduleDiagnostics())
+        .catch((error: unknown) => logger.warn(`experiment plan history unavailable: ${String(error)}`));
     }
   };
 

@@ -190,7 +190,7 @@ function parseBatch(output: Buffer, count: number): (string | undefined)[] {
   return results;
 }
 
-async function gitTopLevel(root: string): Promise<string | undefined> {
+export async function gitTopLevel(root: string): Promise<string | undefined> {
   try {
     const output = await git(root, ['rev-parse', '--show-toplevel']);
     const topLevel = output.trim();
@@ -200,7 +200,7 @@ async function gitTopLevel(root: string): Promise<string | undefined> {
   }
 }
 
-function git(cwd: string, args: string[]): Promise<string> {
+export function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',

@@ -12,6 +12,7 @@ import type { FlagUsage } from '../../../../shared/src/usage';
 import { UsageIndex } from '../usages/usageIndex';
 import { detectStaleFlags, type FlagHistory, type StaleVerdict } from '../stale/staleness';
 import { ExperimentSet } from '../experiments/experimentSet';
+import { planLockFindings, type PreregisteredPlan } from '../experiments/planLock';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root, forward slashes. */
@@ -363,8 +364,20 @@ export class FlagWorkspace {
     return [...this.configFindings, ...this.registry.findings()];
   }
 
-  /** Findings of the experiment definitions, checked against the registry. */
+  /** Experiment definitions as committed before their start (from git, see node/experiments/planHistory.ts). */
+  private preregisteredPlans = new Map<string, PreregisteredPlan>();
+
+  setPreregisteredPlans(plans: Map<string, PreregisteredPlan>): void {
+    this.preregisteredPlans = plans;
+    this.generation++;
+  }
+
+  /** Findings of the experiment definitions, checked against the registry and their pre-registered plan. */
   experimentFindings(): Finding[] {
-    return this.experiments.findings(this.registry);
+    const locks = this.experiments.fileNames().flatMap((file) => {
+      const parsed = this.experiments.current(file);
+      return parsed ? planLockFindings(parsed, this.preregisteredPlans.get(file), this.now()) : [];
+    });
+    return [...this.experiments.findings(this.registry), ...locks];
   }
 }
