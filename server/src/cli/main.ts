@@ -18,6 +18,7 @@ import { runExplain } from './commands/explain';
 import { runScan } from './commands/scan';
 import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
+import { WriteRefusedError } from '../node/writeErrors';
 
 const VERSION = '0.1.0';
 
@@ -330,7 +331,7 @@ export async function main(argv: string[], io: CommandIo, cwd: string): Promise<
       io.err(`flaglens ${name}: ${(error as Error).message}\n\n${commandHelp(spec)}`);
       return 2;
     }
-    if ((error as Error).name === 'FileChangedOnDiskError') {
+    if (error instanceof WriteRefusedError) {
       io.err(`flaglens: ${(error as Error).message}`);
       return 1;
     }
