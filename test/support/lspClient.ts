@@ -15,6 +15,14 @@ import { URI } from 'vscode-uri';
 import { repoRoot } from './cli';
 import { IndexReadyNotification } from '../../shared/src/protocol';
 
+const STOP_GRACE_MS = 5000;
+
+/** Servers not stopped yet: a test that timed out before `stop()` must not leave one running. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /**
  * A small LSP client for tests: starts the real server (`node dist/server.js --stdio`), speaks
  * LSP over its stdio, applies `workspace/applyEdit` to files on disk like an editor that saves,
@@ -51,6 +59,8 @@ export class TestLspClient {
       // The clock the CLI tests use too, so dates in the fixtures (expiry, creation) are stable.
       env: { ...process.env, FLAGLENS_NOW: '2026-11-24T12:00:00Z' },
     });
+    live.add(this.process);
+    this.process.once('exit', () => live.delete(this.process));
     this.process.stderr?.on('data', (chunk: Buffer) => this.logs.push(chunk.toString()));
     this.connection = createProtocolConnection(
       new StreamMessageReader(this.process.stdout!),
@@ -222,15 +232,35 @@ export class TestLspClient {
     return { applied: true };
   }
 
+  /**
+   * Asks the server to shut down and waits for it to exit, but never longer than
+   * `STOP_GRACE_MS`: a server that is stuck (a bug under test looping) never answers `shutdown`,
+   * and a child left alive keeps mocha from exiting after the failing run. It is killed then.
+   */
   async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null || this.process.signalCode !== null) resolve();
+      else this.process.once('exit', () => resolve());
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)));
+    const polite = (async () => {
+      try {
+        await this.connection.sendRequest('shutdown');
+        await this.connection.sendNotification('exit');
+        await exited;
+      } catch {
+        // the server may already be gone
+      }
+    })();
     try {
-      await this.connection.sendRequest('shutdown');
-      await this.connection.sendNotification('exit');
-    } catch {
-      // the server may already be gone
+      await Promise.race([polite, exited, gaveUp]);
+    } finally {
+      clearTimeout(timer);
+      this.connection.dispose();
+      if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+      live.delete(this.process);
     }
-    this.connection.dispose();
-    this.process.kill();
   }
 }
 

@@ -3,7 +3,20 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { textVersion } from '../../server/src/core/text';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { FileChangedOnDiskError, applyFileEdit, writeFileAtomic } from '../../server/src/node/atomicWrite';
+import { LOCK_STALE_MS, lockPathOf } from '../../server/src/node/fileLock';
+
+/** The pid of a process that has exited: a lock it held was left by a crash. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid as number;
+}
+
+const lockBody = (pid: number) =>
+  JSON.stringify({ pid, host: hostname(), token: 'feedfacefeedface', since: 0 });
 
 describe('atomic writes of registry files', () => {
   let dir: string;
@@ -130,5 +143,64 @@ describe('atomic writes of registry files', () => {
     const before = (await fs.stat(file)).ino;
     assert.equal(await applyFileEdit({ file, expectedVersion: textVersion('same'), edits: [] }), 'same');
     assert.equal((await fs.stat(file)).ino, before);
+  });
+
+  describe('the lock that serializes writers across processes', () => {
+    it('waits while another process holds the lock and writes once it is released', async () => {
+      const file = path.join(dir, 'production.flagd.json');
+      await fs.writeFile(file, 'base');
+      // A live holder: this process's own pid, as another Flaglens on this host would write it.
+      await fs.writeFile(lockPathOf(file), lockBody(process.pid));
+      let waited!: () => void;
+      const waiting = new Promise<void>((resolve) => (waited = resolve));
+      let written = false;
+      const write = writeFileAtomic(file, 'mine', textVersion('base'), { onLockWait: () => waited() }).then(
+        () => (written = true),
+      );
+      await waiting;
+      assert.equal(await fs.readFile(file, 'utf8'), 'base', 'nothing is written while the lock is held');
+      assert.equal(written, false);
+      await fs.rm(lockPathOf(file));
+      await write;
+      assert.equal(await fs.readFile(file, 'utf8'), 'mine');
+      assert.deepEqual(await entries(), ['production.flagd.json']);
+    });
+
+    it('checks the version after taking the lock, so a write made while it waited is kept', async () => {
+      const file = path.join(dir, 'production.flagd.json');
+      await fs.writeFile(file, 'base');
+      await fs.writeFile(lockPathOf(file), lockBody(process.pid));
+      let waited!: () => void;
+      const waiting = new Promise<void>((resolve) => (waited = resolve));
+      const write = writeFileAtomic(file, 'mine', textVersion('base'), { onLockWait: () => waited() });
+      await waiting;
+      // The holder writes its change and releases the lock.
+      await fs.writeFile(file, 'the holder wrote this');
+      await fs.rm(lockPathOf(file));
+      await assert.rejects(write, FileChangedOnDiskError);
+      assert.equal(await fs.readFile(file, 'utf8'), 'the holder wrote this');
+    });
+
+    it('breaks a lock left by a process that died (kill -9) and writes', async () => {
+      const file = path.join(dir, 'production.flagd.json');
+      await fs.writeFile(file, 'base');
+      await fs.writeFile(lockPathOf(file), lockBody(await deadPid()));
+      let waits = 0;
+      await writeFileAtomic(file, 'mine', textVersion('base'), { onLockWait: () => waits++ });
+      assert.equal(waits, 0, 'a dead holder is not waited for');
+      assert.equal(await fs.readFile(file, 'utf8'), 'mine');
+      assert.deepEqual(await entries(), ['production.flagd.json']);
+    });
+
+    it('breaks a lock older than the stale age even when its pid looks alive', async () => {
+      const file = path.join(dir, 'production.flagd.json');
+      await fs.writeFile(file, 'base');
+      await fs.writeFile(lockPathOf(file), lockBody(process.pid));
+      const old = (Date.now() - LOCK_STALE_MS - 60_000) / 1000;
+      await fs.utimes(lockPathOf(file), old, old);
+      await writeFileAtomic(file, 'mine', textVersion('base'));
+      assert.equal(await fs.readFile(file, 'utf8'), 'mine');
+      assert.deepEqual(await entries(), ['production.flagd.json']);
+    });
   });
 });

@@ -20,6 +20,7 @@ import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
 import { runExperiment, runExperiments } from './commands/experiment';
 import { loadPreregisteredPlans } from '../node/experiments/planHistory';
+import { WriteRefusedError } from '../node/writeErrors';
 
 const VERSION = '0.1.0';
 
@@ -372,7 +373,7 @@ export async function main(argv: string[], io: CommandIo, cwd: string): Promise<
       io.err(`flaglens ${name}: ${(error as Error).message}\n\n${commandHelp(spec)}`);
       return 2;
     }
-    if ((error as Error).name === 'FileChangedOnDiskError') {
+    if (error instanceof WriteRefusedError) {
       io.err(`flaglens: ${(error as Error).message}`);
       return 1;
     }

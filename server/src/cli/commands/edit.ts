@@ -1,6 +1,7 @@
 import type { OffsetEdit } from '../../core/textEdit';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
-import { applyFileEdit } from '../../node/atomicWrite';
+import { RegistryEditError } from '../../core/edits/registryEditError';
+import { updateFile } from '../../node/atomicWrite';
 import { type CommandIo, type OutputFormat, UsageError } from '../cliContext';
 
 export interface RegistryEditRequest {
@@ -15,7 +16,8 @@ export interface RegistryEditRequest {
 
 /**
  * Applies one structured edit to one environment file: refuses on protected environments
- * without --yes, and never writes over a file that changed since it was read.
+ * without --yes, and plans the edit on the file's text as it is when written (under its lock),
+ * so a change made meanwhile by another writer is kept.
  */
 export async function runRegistryEdit(
   workspace: FlagWorkspace,
@@ -45,12 +47,16 @@ export async function runRegistryEdit(
   }
   let edits: OffsetEdit[];
   try {
-    edits = request.makeEdits(text);
+    // Planned on the file as it is once this writer holds its lock: parallel edits of one file
+    // each apply to what the previous one wrote.
+    ({ edits } = await updateFile(workspace.absolute(file.file), request.makeEdits, {
+      workspaceRoot: workspace.root,
+    }));
   } catch (error) {
-    io.err(`flaglens: ${(error as Error).message}`);
+    if (!(error instanceof RegistryEditError)) throw error;
+    io.err(`flaglens: ${error.message}`);
     return 1;
   }
-  await applyFileEdit({ file: workspace.absolute(file.file), expectedVersion: current.version, edits });
   if (request.format === 'json')
     io.out(
       JSON.stringify({ flag: request.flag, env: request.env, file: file.file, changed: edits.length > 0 }),
