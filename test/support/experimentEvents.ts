@@ -349,6 +349,12 @@ export function generateEvents(
       add('purchase', 'post', random.between(countsFrom, windowEnd), cents / 100);
       add('purchase', 'post', random.between(countsFrom, windowEnd), -cents / 100);
     }
+    if (index % 101 === 50) {
+      // A refund of a purchase made before the experiment: the sum is negative, no conversion.
+      const cents = 1000 + random.int(10_000);
+      add('purchase', 'pre', random.between(preStart, start), cents / 100);
+      add('purchase', 'post', random.between(countsFrom, windowEnd), -cents / 100);
+    }
     if (index % 211 === 3) {
       // Rows with a NULL required column are skipped wherever they are.
       const ts = iso(random.between(countsFrom, windowEnd));
