@@ -235,7 +235,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
-        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
         executeCommandProvider: { commands: Object.values(Commands) },
@@ -469,7 +469,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     guard('codeAction', [], (params) => {
       const located = locate(params.textDocument.uri);
       return located
-        ? codeActions(located.workspace, located.file, params.range, params.context.diagnostics)
+        ? codeActions(
+            located.workspace,
+            located.file,
+            params.range,
+            params.context.diagnostics,
+            params.context.only,
+          )
         : [];
     }),
   );

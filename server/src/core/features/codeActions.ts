@@ -7,9 +7,22 @@ import { uriOf } from './navigation';
 
 /**
  * Quick fixes for the diagnostics in range: create an unknown flag, fix a typo'd key,
- * add a flag to the environments that miss it.
+ * add a flag to the environments that miss it, clean up a stale flag. With `only` (the
+ * request's `context.only`), just the actions of those kinds or their sub-kinds.
  */
 export function codeActions(
+  workspace: FlagWorkspace,
+  file: string,
+  range: Range,
+  diagnostics: Diagnostic[],
+  only?: readonly string[],
+): CodeAction[] {
+  const wanted = (kind: string | undefined) =>
+    !only || only.some((prefix) => kind !== undefined && (kind === prefix || kind.startsWith(`${prefix}.`)));
+  return allCodeActions(workspace, file, range, diagnostics).filter((action) => wanted(action.kind));
+}
+
+function allCodeActions(
   workspace: FlagWorkspace,
   file: string,
   range: Range,
@@ -53,7 +66,8 @@ export function codeActions(
       if (stale.servedValue === undefined) continue;
       actions.push({
         title: `Clean up stale flag "${data.flag}" (keep ${JSON.stringify(stale.servedValue)})`,
-        kind: CodeActionKind.RefactorRewrite,
+        // A quick fix, so the diagnostic's hover ("Quick Fix...") and quickfix-only requests offer it.
+        kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: stale.readyForRemoval === true,
         command: {
