@@ -16,10 +16,30 @@ export function codeActions(
   range: Range,
   diagnostics: Diagnostic[],
   only?: readonly string[],
+  options: CodeActionOptions = {},
 ): CodeAction[] {
   const wanted = (kind: string | undefined) =>
     !only || only.some((prefix) => kind !== undefined && (kind === prefix || kind.startsWith(`${prefix}.`)));
-  return allCodeActions(workspace, file, range, diagnostics).filter((action) => wanted(action.kind));
+  return allCodeActions(workspace, file, range, diagnostics, options).filter((action) => wanted(action.kind));
+}
+
+export interface CodeActionOptions {
+  /**
+   * The client resolves a code action's `edit` and `command` (`codeAction/resolve`): the
+   * cleanup then comes without a command, carrying `data.cleanup` for the server to plan on
+   * resolve, so the editor applies (or previews) the whole edit itself.
+   */
+  resolvesEdits?: boolean;
+}
+
+/** What an unresolved cleanup action carries for `codeAction/resolve`. */
+export interface CleanupActionData {
+  cleanup: { flag: string; value: unknown; uri: string };
+}
+
+export function isCleanupActionData(data: unknown): data is CleanupActionData {
+  const cleanup = (data as Partial<CleanupActionData> | undefined)?.cleanup;
+  return typeof cleanup?.flag === 'string' && typeof cleanup.uri === 'string' && 'value' in cleanup;
 }
 
 function allCodeActions(
@@ -27,6 +47,7 @@ function allCodeActions(
   file: string,
   range: Range,
   diagnostics: Diagnostic[],
+  options: CodeActionOptions,
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -70,11 +91,19 @@ function allCodeActions(
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: stale.readyForRemoval === true,
-        command: {
-          title: 'Clean up stale flag',
-          command: Commands.cleanup,
-          arguments: [{ flag: data.flag, value: stale.servedValue }],
-        },
+        ...(options.resolvesEdits
+          ? {
+              data: {
+                cleanup: { flag: data.flag, value: stale.servedValue, uri: uriOf(workspace, file) },
+              } satisfies CleanupActionData,
+            }
+          : {
+              command: {
+                title: 'Clean up stale flag',
+                command: Commands.cleanup,
+                arguments: [{ flag: data.flag, value: stale.servedValue }],
+              },
+            }),
       });
     } else if (
       diagnostic.code === CodeFinding.missingInEnvironment ||
