@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type CommandOutcome, Commands, type FlagInfo } from '../../shared/src/protocol';
 import type { StaleVerdict } from '../../shared/src/stale';
-import { runRegistryEdit, saveAfter } from './registryEdits';
+import { runRegistryEdit, saveAfter, saveDirty } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import type { ServerApi } from './serverApi';
 import type { FlagNode } from './views/flagTrees';
@@ -177,8 +177,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 }
 
 /**
- * Runs a cleanup on the server: VS Code shows the whole change in its refactor preview first
- * (the edit's changes need confirmation); what was applied is saved, the report is shown.
+ * Runs a cleanup on the server, which applies it as one workspace edit; what was applied is
+ * saved, the report is shown.
  */
 async function runCleanup(
   ctx: CommandContext,
@@ -190,6 +190,24 @@ async function runCleanup(
     return null;
   }
   const outcome = await saveAfter(async () => (await ctx.api.execute(command, args)) ?? { applied: false });
+  return reportCleanup(ctx, outcome);
+}
+
+/**
+ * After VS Code applied a cleanup code action's edit (directly, or from the refactor preview):
+ * the server checks it applied whole (`check` sends flaglens.cleanupApplied), then the changed
+ * files are saved, so flagd and git see the cleanup, and the report is shown.
+ */
+export async function finishCleanupAction(
+  ctx: CommandContext,
+  check: () => Promise<CommandOutcome | null>,
+): Promise<CommandOutcome> {
+  const outcome = (await check()) ?? { applied: false, reason: 'no answer from the server' };
+  if (outcome.applied) await saveDirty(outcome.uris ?? []);
+  return reportCleanup(ctx, outcome);
+}
+
+function reportCleanup(ctx: CommandContext, outcome: CommandOutcome): CommandOutcome {
   if (outcome.applied) {
     void vscode.window.showInformationMessage(`Flaglens: ${outcome.description ?? 'cleanup applied'}.`);
   } else if (outcome.reason) {

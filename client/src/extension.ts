@@ -7,7 +7,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { Commands, IndexReadyNotification } from '../../shared/src/protocol';
-import { registerCommands } from './commands';
+import { type CommandContext, finishCleanupAction, registerCommands } from './commands';
 import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import { ServerApi } from './serverApi';
@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
   };
 
   // The middleware needs the API, which needs the client the middleware configures.
-  const server: { api?: ServerApi } = {};
+  const server: { api?: ServerApi; commands?: CommandContext } = {};
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'typescript' },
@@ -57,7 +57,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
         // "N usages" on a registry entry: show them in the references view.
         if (command === Commands.showFlag && typeof first.flag === 'string')
           return vscode.commands.executeCommand('flaglens.findUsages', first.flag);
-        // The stale-flag code action: the same flow as the command (preview, save, report).
+        // A resolved cleanup code action was applied: the server checks it is whole, we save.
+        if (command === Commands.cleanupApplied && server.commands)
+          return finishCleanupAction(server.commands, () => Promise.resolve(next(command, args)));
+        // The stale-flag code action of a client that does not resolve: the command's flow.
         if (command === Commands.cleanup)
           return vscode.commands.executeCommand(
             'flaglens.cleanupStaleFlag',
@@ -65,6 +68,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
             { preview: first.preview },
           );
         return next(command, args);
+      },
+      // VS Code applies a resolved action's edit itself: in Restricted Mode, the cleanup
+      // command (which says it is disabled) instead.
+      resolveCodeAction: (item, token, next) => {
+        if (vscode.workspace.isTrusted) return next(item, token);
+        const cleanup = (item as { data?: { cleanup?: { flag: string; value: unknown } } }).data?.cleanup;
+        item.command = {
+          title: item.title,
+          command: 'flaglens.cleanupStaleFlag',
+          arguments: [{ flag: cleanup?.flag, servedValue: cleanup?.value }],
+        };
+        return item;
       },
     },
   };
@@ -90,6 +105,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
     problems.refresh();
     for (const editor of RuleEditorPanel.all()) void editor.refresh();
   };
+
+  const commandContext: CommandContext = { extension: context, api, output, refreshViews };
+  server.commands = commandContext;
 
   let resolveReady: (params: IndexReadyNotification.Params) => void = () => {};
   const indexReady = new Promise<IndexReadyNotification.Params>((resolve) => (resolveReady = resolve));
@@ -124,7 +142,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
         refreshViews();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lastReady && updateStatus(lastReady)),
-    ...registerCommands({ extension: context, api, output, refreshViews }),
+    ...registerCommands(commandContext),
     client.onNotification(IndexReadyNotification.method, (params: IndexReadyNotification.Params) => {
       lastReady = params;
       updateStatus(params);

@@ -86,3 +86,11 @@ export async function saveAfter(edit: () => Promise<CommandOutcome>): Promise<Co
   }
   return outcome;
 }
+
+/** Saves those of `uris` that are open with unsaved changes. */
+export async function saveDirty(uris: readonly string[]): Promise<void> {
+  for (const uri of uris) {
+    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri);
+    if (document?.isDirty) await document.save();
+  }
+}

@@ -35,6 +35,8 @@ export const Commands = {
   addToEnvironment: 'flaglens.addToEnvironment',
   cleanup: 'flaglens.cleanup',
   cleanupAll: 'flaglens.cleanupAll',
+  /** Run by the editor after it applied a resolved cleanup code action: checks it applied whole. */
+  cleanupApplied: 'flaglens.cleanupApplied',
   evaluate: 'flaglens.evaluate',
   showFlag: 'flaglens.showFlag',
 } as const;

@@ -115,7 +115,12 @@ export class TestLspClient {
   /** `watchers: false` plays a client that cannot register file watchers (Neovim 0.7, Helix). */
   static async start(
     root: string,
-    options: { watchers?: boolean; progressCreated?: Promise<void> } = {},
+    options: {
+      watchers?: boolean;
+      progressCreated?: Promise<void>;
+      /** Plays a client that resolves code actions' `edit` and `command` (VS Code does). */
+      resolveCodeActions?: boolean;
+    } = {},
   ): Promise<TestLspClient> {
     const client = new TestLspClient(root, options.progressCreated);
     await client.connection.sendRequest('initialize', {
@@ -129,7 +134,13 @@ export class TestLspClient {
           didChangeWatchedFiles: { dynamicRegistration: options.watchers !== false },
         },
         window: { workDoneProgress: true },
-        textDocument: { hover: { contentFormat: ['markdown'] }, rename: { prepareSupport: true } },
+        textDocument: {
+          hover: { contentFormat: ['markdown'] },
+          rename: { prepareSupport: true },
+          ...(options.resolveCodeActions
+            ? { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit', 'command'] } } }
+            : {}),
+        },
       },
     });
     await client.connection.sendNotification('initialized', {});
@@ -215,6 +226,8 @@ export class TestLspClient {
           ...(change.edits as TextEdit[]),
         ]);
     }
+    for (const change of params.edit.documentChanges ?? [])
+      if ('kind' in change && change.kind === 'create') writeFileSync(URI.parse(change.uri).fsPath, '');
     const deleted = (params.edit.documentChanges ?? []).flatMap((change) =>
       'kind' in change && change.kind === 'delete' ? [change.uri] : [],
     );

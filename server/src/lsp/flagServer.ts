@@ -14,6 +14,7 @@ import {
   ErrorCodes,
   LSPErrorCodes,
   type CancellationToken,
+  type CodeAction,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -26,10 +27,11 @@ import {
   StaleFlagsRequest,
 } from '../../../shared/src/protocol';
 import { flagDetails, flagInfos, previewChange } from '../core/features/flagInfo';
-import { planCleanup } from '../core/features/cleanupPlan';
+import { type CleanupPlan, planCleanup } from '../core/features/cleanupPlan';
+import { appliedState, cleanupWorkspaceEdit, undoWorkspaceEdit } from './cleanupEdit';
 import type { Finding, VariantValue } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
-import { codeActions } from '../core/features/codeActions';
+import { codeActions, isCleanupActionData } from '../core/features/codeActions';
 import { codeLenses } from '../core/features/codeLens';
 import { completionsAt } from '../core/features/completion';
 import { hoverAt } from '../core/features/hover';
@@ -93,6 +95,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let canRegisterWatchers = false;
   let canShowProgress = false;
   let canRefreshLenses = false;
+  let canResolveCodeActions = false;
   const published = new Set<string>();
 
   /**
@@ -228,6 +231,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canShowProgress = params.capabilities.window?.workDoneProgress === true;
     canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    const resolvable = params.capabilities.textDocument?.codeAction?.resolveSupport?.properties ?? [];
+    canResolveCodeActions = resolvable.includes('edit') && resolvable.includes('command');
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -237,7 +242,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
-        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
+        codeActionProvider: { codeActionKinds: ['quickfix'], resolveProvider: canResolveCodeActions },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
         executeCommandProvider: { commands: Object.values(Commands) },
@@ -476,10 +481,39 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     guard('codeAction', [], (params) => {
       const located = locate(params.textDocument.uri);
       return located
-        ? codeActions(located.workspace, located.file, params.range, params.context.diagnostics)
+        ? codeActions(
+            located.workspace,
+            located.file,
+            params.range,
+            params.context.diagnostics,
+            params.context.only,
+            { resolvesEdits: canResolveCodeActions },
+          )
         : [];
     }),
   );
+
+  // On failure the action comes back as it was (guard's fallback).
+  const resolveCodeAction = (unresolved: CodeAction) =>
+    guard('codeActionResolve', unresolved, async (action: CodeAction): Promise<CodeAction> => {
+      if (!isCleanupActionData(action.data)) return action;
+      const { flag, value, uri } = action.data.cleanup;
+      const workspace = locate(uri)?.workspace;
+      const prepared = workspace && (await prepareCleanup(workspace, Commands.cleanup, { flag, value }));
+      // Refused (or no workspace): the command explains why when the person picks the action.
+      if (!workspace || !prepared || typeof prepared === 'string')
+        return {
+          ...action,
+          command: { title: action.title, command: Commands.cleanup, arguments: [{ flag, value }] },
+        };
+      const id = rememberCleanup({ workspace, ...prepared });
+      return {
+        ...action,
+        edit: prepared.edit,
+        command: { title: 'Check the cleanup', command: Commands.cleanupApplied, arguments: [{ id }] },
+      };
+    });
+  connection.onCodeActionResolve((action, token) => resolveCodeAction(action)(action, token));
 
   connection.onDocumentSymbol(
     guardEarly('documentSymbol', [], (params) => {
@@ -525,6 +559,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       if (params.command === Commands.cleanup || params.command === Commands.cleanupAll) {
         return applyCleanup(workspace, params.command, args);
       }
+      if (params.command === Commands.cleanupApplied) return checkCleanupApplied(args);
       let plan: RegistryChangePlan;
       try {
         plan = planRegistryCommand(workspace, params.command, args, now());
@@ -657,10 +692,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   };
 
   /**
-   * Stale-flag cleanup as one workspace edit whose every change needs confirmation, so VS Code
-   * shows its refactor preview; other clients apply it like any edit. The report comes back.
+   * Plans a stale-flag cleanup as one workspace edit (cleanupEdit.ts), or says why not: the
+   * command and the resolved code action share it.
    */
-  const applyCleanup = async (workspace: FlagWorkspace, command: string, args: Record<string, unknown>) => {
+  const prepareCleanup = async (
+    workspace: FlagWorkspace,
+    command: string,
+    args: Record<string, unknown>,
+  ): Promise<{ plan: CleanupPlan; label: string; edit: WorkspaceEdit } | string> => {
     let targets: { flag: string; value: VariantValue | null }[];
     if (command === Commands.cleanupAll) {
       targets = workspace
@@ -669,50 +708,35 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         .map((verdict) => ({ flag: verdict.flag, value: verdict.servedValue ?? null }));
     } else {
       const flag = typeof args.flag === 'string' ? args.flag : undefined;
-      if (!flag) return refuse('Which flag? Pass {"flag": "...", "value": ...}.');
+      if (!flag) return 'Which flag? Pass {"flag": "...", "value": ...}.';
       const verdict = workspace.staleVerdicts().find((candidate) => candidate.flag === flag);
       const value = 'value' in args ? (args.value as VariantValue | null) : verdict?.servedValue;
       if (value === undefined)
-        return refuse(
-          `No value to keep for ${flag}: pass one, or wait until it serves one value everywhere.`,
-        );
+        return `No value to keep for ${flag}: pass one, or wait until it serves one value everywhere.`;
       targets = [{ flag, value }];
     }
-    if (targets.length === 0) return refuse('No stale flag is ready for removal.');
+    if (targets.length === 0) return 'No stale flag is ready for removal.';
     const plan = await planCleanup(workspace, targets, { removeFromRegistry: args.keepRegistry !== true });
     const label =
       targets.length === 1
         ? `Clean up ${targets[0].flag} (always ${JSON.stringify(targets[0].value)})`
         : `Clean up ${targets.length} stale flags`;
-    const documentChanges: WorkspaceEdit['documentChanges'] = [];
-    for (const file of plan.files) {
-      const change = await versionedEdit(
-        workspace,
-        file.file,
-        file.version,
-        file.before,
-        file.edits,
-        'cleanup',
-      );
-      if (typeof change === 'string') return refuse(change);
-      documentChanges.push(change);
-    }
-    for (const file of plan.deletedFiles)
-      documentChanges.push({
-        kind: 'delete',
-        uri: URI.file(workspace.absolute(file.file)).toString(),
-        annotationId: 'cleanup',
-      });
-    const edit: WorkspaceEdit = {
-      documentChanges,
-      changeAnnotations: {
-        cleanup: {
-          label,
-          needsConfirmation: args.preview !== false,
-          description: 'Flaglens stale-flag cleanup',
-        },
-      },
-    };
+    const uriOfFile = (file: string) => URI.file(workspace.absolute(file)).toString();
+    const edit = await cleanupWorkspaceEdit(
+      plan,
+      label,
+      (file, version, text, edits, annotationId) =>
+        versionedEdit(workspace, file, version, text, edits, annotationId),
+      uriOfFile,
+    );
+    return typeof edit === 'string' ? edit : { plan, label, edit };
+  };
+
+  /** Applies a cleanup through the client as one edit; the report comes back. */
+  const applyCleanup = async (workspace: FlagWorkspace, command: string, args: Record<string, unknown>) => {
+    const prepared = await prepareCleanup(workspace, command, args);
+    if (typeof prepared === 'string') return refuse(prepared);
+    const { plan, label, edit } = prepared;
     const result = await connection.workspace.applyEdit({ label, edit });
     if (!result.applied)
       return {
@@ -720,6 +744,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         reason: result.failureReason ?? 'The cleanup was not applied.',
         report: plan.report,
       };
+    return cleanupDone(workspace, plan, label);
+  };
+
+  const cleanupDone = (workspace: FlagWorkspace, plan: CleanupPlan, label: string) => {
     const needsHuman = plan.report.filter((entry) => entry.needsHuman);
     if (needsHuman.length > 0) {
       void connection.window.showWarningMessage(
@@ -733,6 +761,52 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       uris: plan.files.map((file) => URI.file(workspace.absolute(file.file)).toString()),
       report: plan.report,
     };
+  };
+
+  /** Cleanups handed to the editor in a resolved code action, until it reports back (a few at most). */
+  const pendingCleanups = new Map<string, { workspace: FlagWorkspace; plan: CleanupPlan; label: string }>();
+  let cleanupCount = 0;
+  const rememberCleanup = (cleanup: { workspace: FlagWorkspace; plan: CleanupPlan; label: string }) => {
+    const id = String(++cleanupCount);
+    pendingCleanups.set(id, cleanup);
+    for (const old of pendingCleanups.keys()) if (pendingCleanups.size > 20) pendingCleanups.delete(old);
+    return id;
+  };
+
+  /**
+   * After the editor applied a resolved cleanup action (directly, or from its refactor preview,
+   * where files can be unticked): whole is done; in part is put back, since code would then read
+   * a flag the registry no longer has.
+   */
+  const checkCleanupApplied = async (args: Record<string, unknown>) => {
+    const pending = pendingCleanups.get(String(args.id));
+    if (!pending) return refuse('This cleanup is no longer known to Flaglens; run it again.');
+    pendingCleanups.delete(String(args.id));
+    const { workspace, plan, label } = pending;
+    const currentText = async (file: string) => {
+      const open = documents.get(URI.file(workspace.absolute(file)).toString());
+      return open ? open.getText() : runtime.host.readFile(workspace.absolute(file));
+    };
+    const state = await appliedState(plan, currentText);
+    if (state.untouched.length === 0) return cleanupDone(workspace, plan, label);
+    if (state.applied.length === 0 && state.changedOtherwise.length === 0)
+      return { applied: false, reason: 'The cleanup was not applied.', report: plan.report };
+    const uriOfFile = (file: string) => URI.file(workspace.absolute(file)).toString();
+    const undo = await undoWorkspaceEdit(
+      plan,
+      state.applied,
+      (file, version, text, edits) => versionedEdit(workspace, file, version, text, edits),
+      uriOfFile,
+    );
+    const total = plan.files.length + plan.deletedFiles.length;
+    const part = `${label} was applied to ${state.applied.length} of ${total} files only`;
+    if (typeof undo === 'string') return refuse(`${part}, and could not be put back: ${undo}`);
+    const undone = await connection.workspace.applyEdit({ label: `Undo the partial ${label}`, edit: undo });
+    return refuse(
+      undone.applied
+        ? `${part}, so Flaglens put them back: in part, code would read a flag the registry no longer has (${state.untouched.join(', ')} unticked). Apply the cleanup whole.`
+        : `${part}, and the editor did not put them back: undo it (${state.applied.join(', ')}).`,
+    );
   };
 
   const refuse = (reason: string) => {

@@ -9,13 +9,47 @@ import { uriOf } from './navigation';
 
 /**
  * Quick fixes for the diagnostics in range: create an unknown flag, fix a typo'd key,
- * add a flag to the environments that miss it.
+ * add a flag to the environments that miss it, clean up a stale flag. With `only` (the
+ * request's `context.only`), just the actions of those kinds or their sub-kinds.
  */
 export function codeActions(
   workspace: FlagWorkspace,
   file: string,
   range: Range,
   diagnostics: Diagnostic[],
+  only?: readonly string[],
+  options: CodeActionOptions = {},
+): CodeAction[] {
+  const wanted = (kind: string | undefined) =>
+    !only || only.some((prefix) => kind !== undefined && (kind === prefix || kind.startsWith(`${prefix}.`)));
+  return allCodeActions(workspace, file, range, diagnostics, options).filter((action) => wanted(action.kind));
+}
+
+export interface CodeActionOptions {
+  /**
+   * The client resolves a code action's `edit` and `command` (`codeAction/resolve`): the
+   * cleanup then comes without a command, carrying `data.cleanup` for the server to plan on
+   * resolve, so the editor applies (or previews) the whole edit itself.
+   */
+  resolvesEdits?: boolean;
+}
+
+/** What an unresolved cleanup action carries for `codeAction/resolve`. */
+export interface CleanupActionData {
+  cleanup: { flag: string; value: unknown; uri: string };
+}
+
+export function isCleanupActionData(data: unknown): data is CleanupActionData {
+  const cleanup = (data as Partial<CleanupActionData> | undefined)?.cleanup;
+  return typeof cleanup?.flag === 'string' && typeof cleanup.uri === 'string' && 'value' in cleanup;
+}
+
+function allCodeActions(
+  workspace: FlagWorkspace,
+  file: string,
+  range: Range,
+  diagnostics: Diagnostic[],
+  options: CodeActionOptions,
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -55,14 +89,23 @@ export function codeActions(
       if (stale.servedValue === undefined) continue;
       actions.push({
         title: `Clean up stale flag "${data.flag}" (keep ${JSON.stringify(stale.servedValue)})`,
-        kind: CodeActionKind.RefactorRewrite,
+        // A quick fix, so the diagnostic's hover ("Quick Fix...") and quickfix-only requests offer it.
+        kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: stale.readyForRemoval === true,
-        command: {
-          title: 'Clean up stale flag',
-          command: Commands.cleanup,
-          arguments: [{ flag: data.flag, value: stale.servedValue }],
-        },
+        ...(options.resolvesEdits
+          ? {
+              data: {
+                cleanup: { flag: data.flag, value: stale.servedValue, uri: uriOf(workspace, file) },
+              } satisfies CleanupActionData,
+            }
+          : {
+              command: {
+                title: 'Clean up stale flag',
+                command: Commands.cleanup,
+                arguments: [{ flag: data.flag, value: stale.servedValue }],
+              },
+            }),
       });
     } else if (diagnostic.code === 'experiment/flag-not-linked') {
       const experiment = (diagnostic.data as { experiment?: string }).experiment;

@@ -30,7 +30,8 @@ export function documentSymbols(workspace: FlagWorkspace, file: string): Documen
       name: definition.key,
       detail: servingSummary(definition),
       kind: definition.variantType ? KINDS[definition.variantType] : SymbolKind.Key,
-      range: definition.range,
+      // The whole `"key": {...}` member: editors require the selection (the key) inside it.
+      range: { start: definition.keyRange.start, end: definition.range.end },
       selectionRange: definition.keyRange,
       ...archivedTags(definition.lifecycle.archived),
     }));
