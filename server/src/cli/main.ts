@@ -18,7 +18,7 @@ import { runExplain } from './commands/explain';
 import { runScan } from './commands/scan';
 import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
-import { runExperiment, runExperiments } from './commands/experiment';
+import { runExperiment, runExperiments, runShowSql } from './commands/experiment';
 import { loadPreregisteredPlans } from '../node/experiments/planHistory';
 import { WriteRefusedError } from '../node/writeErrors';
 
@@ -211,10 +211,14 @@ const commands: Record<string, CommandSpec> = {
   },
   experiment: {
     summary: "an experiment's figures, data health and decision",
-    usage: 'flaglens experiment <key> [--format text|json|markdown] [--at <iso time>] [--dir d]',
+    usage: 'flaglens experiment <key> [--format text|json|markdown] [--at <iso time>] [--show-sql] [--dir d]',
     options: {
       ...common,
       at: { type: 'string', description: 'cut the data at this time (ISO 8601), e.g. to replay a past day' },
+      'show-sql': {
+        type: 'boolean',
+        description: 'print the SQL the PostgreSQL source runs (to run it on another warehouse), run nothing',
+      },
     },
     formats: ['text', 'json', 'markdown'],
     run: async (args, io, cwd) => {
@@ -222,7 +226,9 @@ const commands: Record<string, CommandSpec> = {
       if (!key) throw new UsageError('which experiment? usage: flaglens experiment <key>');
       const chosen = format(args, ['text', 'json', 'markdown']);
       const at = atOption(args);
-      return runExperiment(await workspaceFor(args, io, cwd), key, { format: chosen, at }, io);
+      const workspace = await workspaceFor(args, io, cwd);
+      if (args.values['show-sql']) return runShowSql(workspace, key, at ?? io.now(), io);
+      return runExperiment(workspace, key, { format: chosen, at }, io);
     },
   },
   experiments: {

@@ -16,17 +16,11 @@ import {
   readMetric,
   sourceTables,
 } from '../core/experiments/sql/experimentQueries';
+import { ExperimentSourceError } from '../core/experiments/sourceError';
 import { type ResolvedTable, type SqlQuery, printableQuery } from '../core/experiments/sql/sqlText';
 
-/** A problem with the event source, told in a sentence for the person running the command (no stack). */
-export class ExperimentSourceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExperimentSourceError';
-    // The message is the whole story: a stack would only point into this file.
-    this.stack = `${this.name}: ${message}`;
-  }
-}
+// One error type for every event source: the CLI prints its message, never a stack.
+export { ExperimentSourceError };
 
 export interface PostgresCollectOptions {
   /** The cut instant (`--at`, or now). */

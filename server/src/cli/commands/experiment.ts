@@ -7,6 +7,7 @@ import {
 import { ExperimentSourceError } from '../../core/experiments/sourceError';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
 import { analysableDefinition, analyzeExperiment } from '../../node/experiments/analyzeExperiment';
+import { showPostgresQueries } from '../../node/postgresEventSource';
 import type { CommandIo, OutputFormat } from '../cliContext';
 
 export interface ExperimentOptions {
@@ -36,6 +37,28 @@ export async function runExperiment(
     const report = await analyzeExperiment(workspace, definition, { at: options.at });
     io.out(render(report, options.format));
     return alarming(report) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof ExperimentSourceError) {
+      io.err(`flaglens experiment: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** `--show-sql`: the queries of the PostgreSQL source for this experiment, run nowhere. */
+export function runShowSql(workspace: FlagWorkspace, key: string, at: Date, io: CommandIo): number {
+  try {
+    const definition = analysableDefinition(workspace, key);
+    const postgres = workspace.config.experiments.postgres;
+    if (!postgres) {
+      io.err(
+        'flaglens experiment: --show-sql needs "experiments.postgres" in flaglens.json (the connection variable and the tables).',
+      );
+      return 1;
+    }
+    io.out(showPostgresQueries(definition, postgres, at));
+    return 0;
   } catch (error) {
     if (error instanceof ExperimentSourceError) {
       io.err(`flaglens experiment: ${error.message}`);

@@ -6,5 +6,7 @@ export class ExperimentSourceError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ExperimentSourceError';
+    // The message is the whole story: a stack would only point into the source's code.
+    this.stack = `${this.name}: ${message}`;
   }
 }

@@ -12,6 +12,7 @@ import { listEventFiles } from '../../core/experiments/events/eventFileList';
 import { buildExperimentReport } from '../../core/experiments/report';
 import { ExperimentSourceError } from '../../core/experiments/sourceError';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
+import { collectFromPostgres } from '../postgresEventSource';
 import { collectFromFiles } from './eventFiles';
 
 export interface AnalyzeOptions {
@@ -28,8 +29,13 @@ export async function collectExperimentData(
 ): Promise<ExperimentData> {
   const at = options.at ?? workspace.now();
   const settings = workspace.config.experiments;
-  if (settings.source === 'postgres')
-    throw new ExperimentSourceError('The PostgreSQL source is not available in this build.');
+  if (settings.source === 'postgres') {
+    if (!settings.postgres)
+      throw new ExperimentSourceError(
+        '"experiments.source" is "postgres" but "experiments.postgres" is not set in flaglens.json (it names the connection variable and the tables).',
+      );
+    return collectFromPostgres(definition, settings.postgres, { at, env: options.env ?? process.env });
+  }
   if (settings.events.length === 0)
     throw new ExperimentSourceError(
       'No event files configured: set "experiments": {"events": ["data/events/*.ndjson"]} in flaglens.json.',
