@@ -58,6 +58,25 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand(id, run);
   return [
     register('flaglens.showOutput', () => ctx.output.show()),
+    // The experiment lens and hover link: the report as a markdown preview.
+    register('flaglens.openExperimentReport', async (node?: unknown) => {
+      const experiment = (node as { experiment?: unknown } | undefined)?.experiment;
+      const key =
+        typeof experiment === 'string'
+          ? experiment
+          : await vscode.window.showInputBox({ prompt: 'Experiment key (its *.experiment.json file name)' });
+      if (!key) return undefined;
+      const answer = await ctx.api.experimentReport(key);
+      if (answer.markdown === null) {
+        void vscode.window.showWarningMessage(`Flaglens: ${answer.error ?? 'no report'}`);
+        return undefined;
+      }
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: answer.markdown,
+      });
+      return vscode.commands.executeCommand('markdown.showPreview', document.uri);
+    }),
     register('flaglens.refresh', () => ctx.refreshViews()),
     register('flaglens.toggleFlag', async (node?: unknown) => {
       const target = await flagAndEnvironment(ctx, node, 'toggle');

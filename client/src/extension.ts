@@ -47,6 +47,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       { scheme: 'file', pattern: '**/*.experiment.json' },
     ],
     outputChannel: output,
+    // Hovers link to the experiment report; no other command link in them is trusted, since flag
+    // descriptions come from the repository.
+    markdown: { isTrusted: { enabledCommands: ['flaglens.openExperimentReport'] } },
     middleware: {
       // Lenses and code actions run server commands directly: route registry edits through
       // the confirmation and save flow the rest of the UI uses.

@@ -1,6 +1,7 @@
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   type CommandOutcome,
+  ExperimentReportRequest,
   FlagDetailsRequest,
   FlagsRequest,
   PreviewChangeRequest,
@@ -24,6 +25,12 @@ export class ServerApi {
       flag,
       env,
     } satisfies FlagDetailsRequest.Params);
+  }
+
+  experimentReport(experiment: string): Promise<ExperimentReportRequest.Result> {
+    return this.client.sendRequest(ExperimentReportRequest.method, {
+      experiment,
+    } satisfies ExperimentReportRequest.Params);
   }
 
   previewChange(params: PreviewChangeRequest.Params): Promise<PreviewChangeRequest.Result | null> {

@@ -1,3 +1,4 @@
+import type { ExperimentReport } from './experiment';
 import type { FlagState, JsonValue, Range, VariantType, VariantValue } from './registryModel';
 import type { StaleVerdict } from './stale';
 
@@ -18,6 +19,29 @@ export namespace IndexReadyNotification {
 }
 
 /** Commands the server executes through `workspace/executeCommand`. */
+/** One experiment's latest analysis, with its report as markdown (what `flaglens experiment --format markdown` prints). */
+export namespace ExperimentReportRequest {
+  export const method = 'flaglens/experimentReport';
+  export interface Params {
+    experiment: string;
+  }
+  export interface Result {
+    report: ExperimentReport | null;
+    markdown: string | null;
+    /** Why there is no report (an unknown experiment, a source that failed). */
+    error: string | null;
+  }
+}
+
+/** Sent after each background analysis of the experiments (lenses and hovers then show it). */
+export namespace ExperimentsAnalysedNotification {
+  export const method = 'flaglens/experimentsAnalysed';
+  export interface Params {
+    /** Experiments analysed, across workspace folders. */
+    experiments: number;
+  }
+}
+
 export const Commands = {
   toggle: 'flaglens.toggle',
   setRollout: 'flaglens.setRollout',

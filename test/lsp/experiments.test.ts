@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { copyToTemp, repoRoot } from '../support/cli';
+import type { CodeAction, CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { ExperimentReport } from '../../shared/src/experiment';
+import { ExperimentReportRequest, ExperimentsAnalysedNotification } from '../../shared/src/protocol';
+import { copyToTemp, repoRoot, runCli } from '../support/cli';
 import { applyTextEdits, TestLspClient } from '../support/lspClient';
 import { positionOf } from '../support/text';
 
@@ -80,5 +82,106 @@ describe('language server on experiment definitions', function () {
       EXPERIMENT,
       (list) => !list.some((diagnostic) => diagnostic.code === 'experiment/flag-not-linked'),
     );
+  });
+});
+
+describe('language server: experiment results next to the flag', function () {
+  this.timeout(60000);
+  let temp: { dir: string; dispose(): void };
+  let client: TestLspClient;
+
+  beforeEach(() => {
+    temp = copyToTemp(join(repoRoot, 'examples/demo'));
+  });
+  afterEach(async () => {
+    await client.stop();
+    temp.dispose();
+  });
+
+  /** The figures the CLI computes on the same files at the server's clock (2026-11-24T12:00Z). */
+  const cliReport = (): ExperimentReport => {
+    const result = runCli(['experiment', 'checkout-cta-test', '--dir', temp.dir, '--format', 'json']);
+    return JSON.parse(result.stdout) as ExperimentReport;
+  };
+
+  it('shows the experiment lens on each read of its flag, with the figures of the analysis', async () => {
+    client = await TestLspClient.start(temp.dir);
+    const analysed = new Promise<void>((resolve) =>
+      client.connection.onNotification(ExperimentsAnalysedNotification.method, () => resolve()),
+    );
+    await client.indexReady;
+    await analysed;
+    const report = cliReport();
+    const primary = report.metrics[0].results[0];
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
+      textDocument: { uri: client.uri('src/web/CheckoutButton.tsx') },
+    });
+    const experimentLenses = lenses.filter(
+      (lens) => lens.command?.command === 'flaglens.openExperimentReport',
+    );
+    assert.equal(experimentLenses.length, 1);
+    const [lens] = experimentLenses;
+    assert.equal(lens.range.start.line, 5, 'on the useFlag line');
+    const pct = (share: number) => `${share > 0 ? '+' : ''}${(share * 100).toFixed(1)}%`;
+    const expectedVerdict =
+      report.decision.verdict === 'ship'
+        ? `ship treatment (${report.status})`
+        : report.decision.verdict === 'keep-running'
+          ? 'keep running'
+          : report.decision.verdict;
+    assert.equal(
+      lens.command?.title,
+      `experiment checkout-cta-test: treatment ${pct(primary.lift)} purchase, ${(primary.chanceToBeatControl * 100).toFixed(0)}% chance to win, ${expectedVerdict}`,
+    );
+    assert.deepEqual(lens.command?.arguments, [{ experiment: 'checkout-cta-test' }]);
+
+    const text = readFileSync(join(temp.dir, 'src/web/CheckoutButton.tsx'), 'utf8');
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: client.uri('src/web/CheckoutButton.tsx') },
+      position: positionOf(text, 'checkout-cta-copy'),
+    });
+    const markdown = (hover.contents as MarkupContent).value;
+    assert.match(markdown, /\*\*Experiment checkout-cta-test\*\* · (running|ready) · (keep-running|ship)/);
+    assert.ok(
+      markdown.includes(
+        `| purchase (primary) | treatment | ${pct(primary.lift)} | ${pct(primary.ci[0])} to ${pct(primary.ci[1])} |`,
+      ),
+      markdown,
+    );
+    assert.match(markdown, /\[Open report\]\(command:flaglens\.openExperimentReport\?/);
+
+    const answer = await client.request<ExperimentReportRequest.Result>(ExperimentReportRequest.method, {
+      experiment: 'checkout-cta-test',
+    });
+    assert.equal(answer.error, null);
+    assert.deepEqual(answer.report?.metrics, report.metrics);
+    assert.match(answer.markdown ?? '', /^## Experiment `checkout-cta-test`/);
+  });
+
+  it('analyses again when the event files change, and says why when there are none', async () => {
+    client = await TestLspClient.start(temp.dir);
+    let analysed = 0;
+    let wake: () => void = () => undefined;
+    client.connection.onNotification(ExperimentsAnalysedNotification.method, () => {
+      analysed++;
+      wake();
+    });
+    const nextAnalysis = () => new Promise<void>((resolve) => (wake = resolve));
+    const first = nextAnalysis();
+    await client.indexReady;
+    await first;
+    const events = 'data/events/checkout.ndjson';
+    rmSync(join(temp.dir, events));
+    const second = nextAnalysis();
+    await client.changedOnDisk(events, 3);
+    await second;
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
+      textDocument: { uri: client.uri('src/web/CheckoutButton.tsx') },
+    });
+    assert.equal(
+      lenses.find((lens) => lens.command?.command === 'flaglens.openExperimentReport')?.command?.title,
+      'experiment checkout-cta-test: no results (No event files match "data/events/*.ndjson".)',
+    );
+    assert.ok(analysed >= 2);
   });
 });

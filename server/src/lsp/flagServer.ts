@@ -22,6 +22,8 @@ import {
   Commands,
   FlagDetailsRequest,
   FlagsRequest,
+  ExperimentReportRequest,
+  ExperimentsAnalysedNotification,
   IndexReadyNotification,
   PreviewChangeRequest,
   StaleFlagsRequest,
@@ -49,6 +51,8 @@ import { textVersion } from '../core/text';
 import { type OffsetEdit, offsetEditToRange } from '../core/textEdit';
 import { FlagWorkspace } from '../core/workspace/flagWorkspace';
 import type { FlagHistory } from '../core/stale/staleness';
+import { type AnalyzeExperiment, createExperimentRefresher } from './experimentRefresh';
+import { renderReportMarkdown } from '../core/experiments/reportText';
 
 /** What the server needs from the process it runs in (Node today; a browser worker later). */
 export interface ServerRuntime {
@@ -64,6 +68,8 @@ export interface ServerRuntime {
   ) => { dispose(): void };
   /** Registry history for stale-flag dates (git on Node); read in the background. */
   readFlagHistory?: (root: string, registryFiles: string[]) => Promise<Map<string, FlagHistory>>;
+  /** One experiment's analysis from its events (the file or SQL source on Node), run in the background. */
+  analyzeExperiment?: AnalyzeExperiment;
   /** Experiment definitions as committed before their start, for the plan lock (git on Node). */
   readPreregisteredPlans?: (workspace: FlagWorkspace) => Promise<void>;
 }
@@ -97,6 +103,26 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let canRefreshLenses = false;
   let canResolveCodeActions = false;
   const published = new Set<string>();
+  const experiments = runtime.analyzeExperiment
+    ? createExperimentRefresher({
+        workspaces: () => workspaces,
+        analyze: runtime.analyzeExperiment,
+        logger,
+        onRefreshed: () => {
+          if (canRefreshLenses) connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+          const count = workspaces.reduce(
+            (sum, workspace) => sum + workspace.experiments.definitions().length,
+            0,
+          );
+          void connection.sendNotification(ExperimentsAnalysedNotification.method, {
+            experiments: count,
+          } satisfies ExperimentsAnalysedNotification.Params);
+        },
+      })
+    : undefined;
+  /** Events, definitions and the registry feed the experiments' analysis. */
+  const feedsExperiments = (file: string): boolean =>
+    /\.(experiment\.json|flagd\.json|ndjson|jsonl|csv)$/.test(file) || file.endsWith('flaglens.json');
 
   /**
    * True for a request about an open code file whose current text the index holds: it can be
@@ -259,6 +285,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
           { globPattern: '**/*.flagd.json' },
           { globPattern: '**/flaglens.json' },
           { globPattern: '**/*.experiment.json' },
+          { globPattern: '**/*.{ndjson,jsonl,csv}' },
           { globPattern: '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}' },
         ],
       });
@@ -338,6 +365,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       ...stats,
       durationMs: Date.now() - started,
     } satisfies IndexReadyNotification.Params);
+    experiments?.schedule();
     // Git history only refines stale-flag dates: read it after the index, never before.
     for (const workspace of workspaces) {
       runtime
@@ -365,7 +393,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       .then(() => {
         // Closed meanwhile: the close put the disk's text back, which must stay.
         const current = documents.get(change.document.uri);
-        if (current && applyDocument(current)) scheduleDiagnostics();
+        if (current && applyDocument(current)) {
+          scheduleDiagnostics();
+          if (feedsExperiments(current.uri)) experiments?.schedule();
+        }
       })
       .catch((error: unknown) => logger.error(`update failed: ${String(error)}`));
   });
@@ -398,6 +429,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         continue;
       }
       if (documents.get(change.uri)) continue; // the open buffer wins over the disk
+      // Event files only feed the experiments' analysis, which reads them itself.
+      if (located.workspace.kindOf(located.file) === 'other') continue;
       if (change.type === FileChangeType.Deleted)
         changed = located.workspace.removeFile(located.file) || changed;
       else {
@@ -406,6 +439,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       }
     }
     if (changed) scheduleDiagnostics();
+    if (changes.some((change) => feedsExperiments(change.uri))) experiments?.schedule();
   };
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -594,6 +628,38 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       }
       return workspaces.flatMap((workspace) => flagInfos(workspace));
     }),
+  );
+
+  connection.onRequest(
+    ExperimentReportRequest.method,
+    guard(
+      'experimentReport',
+      { report: null, markdown: null, error: 'internal error' } as ExperimentReportRequest.Result,
+      async (params: ExperimentReportRequest.Params): Promise<ExperimentReportRequest.Result> => {
+        const workspace = workspaces.find((candidate) => candidate.experiments.definition(params.experiment));
+        const definition = workspace?.experiments.definition(params.experiment);
+        if (!workspace || !definition)
+          return { report: null, markdown: null, error: `No experiment "${params.experiment}".` };
+        let analysis = workspace.experimentReports.get(definition.key);
+        if (!analysis && runtime.analyzeExperiment) {
+          try {
+            const report = await runtime.analyzeExperiment(workspace, definition);
+            analysis = { kind: 'report', report, computedAt: new Date().toISOString() };
+          } catch (error) {
+            analysis = {
+              kind: 'error',
+              message: (error as Error).message,
+              computedAt: new Date().toISOString(),
+            };
+          }
+        }
+        if (!analysis)
+          return { report: null, markdown: null, error: 'Experiments are not analysed by this server.' };
+        return analysis.kind === 'report'
+          ? { report: analysis.report, markdown: renderReportMarkdown(analysis.report), error: null }
+          : { report: null, markdown: null, error: analysis.message };
+      },
+    ),
   );
 
   connection.onRequest(

@@ -2,6 +2,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/flagServer';
 import { readFlagHistory } from './gitHistory';
 import { loadPreregisteredPlans } from './experiments/planHistory';
+import { analyzeExperiment } from './experiments/analyzeExperiment';
 import { nodeHost } from './nodeHost';
 import { watchFiles } from './watchFiles';
 
@@ -14,6 +15,7 @@ startServer(connection, {
   watchFiles,
   readFlagHistory: (root, files) => readFlagHistory(root, files),
   readPreregisteredPlans: loadPreregisteredPlans,
+  analyzeExperiment: (workspace, definition) => analyzeExperiment(workspace, definition),
 });
 connection.listen();
 

@@ -3,6 +3,7 @@ import { Commands } from '../../../../shared/src/protocol';
 import { flagOfUsage } from '../analysis/codeFindings';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { servingSummary } from './serving';
+import { experimentLensTitle, experimentsOfFlag, OPEN_EXPERIMENT_REPORT } from './experimentInsights';
 
 /** Arguments of the toggle command that lenses carry (also accepted from any LSP client). */
 export interface ToggleArguments {
@@ -41,6 +42,15 @@ export function codeLenses(workspace: FlagWorkspace, file: string): CodeLens[] {
         });
         continue;
       }
+      for (const experiment of experimentsOfFlag(workspace, summary.key))
+        lenses.push({
+          range,
+          command: {
+            title: experimentLensTitle(experiment, workspace.experimentReports.get(experiment.key)),
+            command: OPEN_EXPERIMENT_REPORT,
+            arguments: [{ experiment: experiment.key }],
+          },
+        });
       for (const environment of workspace.environments()) {
         const definition = summary.definitions.find((candidate) => candidate.environment === environment);
         if (!definition) {

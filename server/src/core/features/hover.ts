@@ -3,6 +3,7 @@ import type { FlagSummary, Position } from '../../../../shared/src/registryModel
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { flagAtPosition } from './flagAtPosition';
 import { definitionRules, servingSummary } from './serving';
+import { experimentMarkdown, experimentsOfFlag } from './experimentInsights';
 
 /** The language id of the rule language (syntaxes/flaglens-rules.tmLanguage.json). */
 export const RULES_LANGUAGE = 'flaglens-rules';
@@ -22,7 +23,11 @@ export function hoverAt(workspace: FlagWorkspace, file: string, position: Positi
     };
     return range ? { contents: content, range } : { contents: content };
   }
-  const content: MarkupContent = { kind: 'markdown', value: flagMarkdown(workspace, summary) };
+  const experiments = experimentsOfFlag(workspace, summary.key).map((experiment) =>
+    experimentMarkdown(experiment, workspace.experimentReports.get(experiment.key)),
+  );
+  const value = [flagMarkdown(workspace, summary), ...experiments].join('\n\n---\n\n');
+  const content: MarkupContent = { kind: 'markdown', value };
   return range ? { contents: content, range } : { contents: content };
 }
 

@@ -12,6 +12,7 @@ import type { FlagUsage } from '../../../../shared/src/usage';
 import { UsageIndex } from '../usages/usageIndex';
 import { detectStaleFlags, type FlagHistory, type StaleVerdict } from '../stale/staleness';
 import { ExperimentSet } from '../experiments/experimentSet';
+import { ExperimentReports } from '../experiments/reportCache';
 import { planLockFindings, type PreregisteredPlan } from '../experiments/planLock';
 
 export interface WorkspaceOptions {
@@ -37,6 +38,8 @@ export class FlagWorkspace {
   configFindings: Finding[] = [];
   readonly registry: Registry;
   readonly experiments = new ExperimentSet();
+  /** The latest background analysis of each experiment (computed by the server, read by lenses). */
+  readonly experimentReports = new ExperimentReports();
   private matcher: FileMatcher;
   private readonly engines = new Map<string, { version: string; engine: EnvironmentEngine }>();
   codeFiles: string[] = [];
