@@ -18,6 +18,7 @@ export const REGISTRY_EDIT_COMMANDS: ReadonlySet<string> = new Set([
   Commands.setTimeWindow,
   Commands.createFlag,
   Commands.addToEnvironment,
+  Commands.shipWinner,
 ]);
 
 /**

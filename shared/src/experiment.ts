@@ -55,6 +55,8 @@ export interface RecordedDecision {
   variant?: string;
   reason: string;
   at: string;
+  /** The rollout's shares while the experiment ran (the sample-ratio check's expectation after it). */
+  shares?: Record<string, number>;
 }
 
 export interface ExperimentDefinition {

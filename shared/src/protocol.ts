@@ -58,6 +58,7 @@ export const Commands = {
   createFlag: 'flaglens.createFlag',
   addToEnvironment: 'flaglens.addToEnvironment',
   cleanup: 'flaglens.cleanup',
+  shipWinner: 'flaglens.shipWinner',
   cleanupAll: 'flaglens.cleanupAll',
   /** Run by the editor after it applied a resolved cleanup code action: checks it applied whole. */
   cleanupApplied: 'flaglens.cleanupApplied',

@@ -422,3 +422,103 @@ describe('flaglens check on an experiment whose plan changed after it started', 
     }
   });
 });
+
+describe('flaglens ship on a copy of the demo', function () {
+  this.timeout(60000);
+
+  it('refuses production without --yes, then rolls the winner out and concludes the experiment, touching nothing else', () => {
+    const temp = copyToTemp(join(repoRoot, demo));
+    try {
+      const registry = join(temp.dir, 'flags/production.flagd.json');
+      const definitionFile = join(temp.dir, 'experiments/checkout-cta-test.experiment.json');
+      const before = {
+        registry: readFileSync(registry, 'utf8'),
+        definition: readFileSync(definitionFile, 'utf8'),
+      };
+      const refused = runCli(['ship', 'checkout-cta-test', '--dir', temp.dir], { env: AFTER_DATA });
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /^flaglens ship: production is protected; re-run with --yes/);
+      assert.equal(readFileSync(registry, 'utf8'), before.registry, 'nothing written');
+
+      const shipped = runCli(['ship', 'checkout-cta-test', '--dir', temp.dir, '--yes'], { env: AFTER_DATA });
+      assert.equal(shipped.status, 0, shipped.stderr);
+      assert.match(shipped.stdout, /^ {2}production: 50% control \/ 50% treatment -> treatment$/m);
+      assert.match(shipped.stdout, /flaglens cleanup checkout-cta-copy --value '"Complete purchase"'/);
+      // Only the two weights changed in the registry file.
+      assert.equal(
+        readFileSync(registry, 'utf8'),
+        before.registry.replace(
+          '["control", 50],\n          ["treatment", 50]',
+          '["control", 0],\n          ["treatment", 100]',
+        ),
+      );
+      const definition = JSON.parse(readFileSync(definitionFile, 'utf8')) as {
+        end: string;
+        decision: Record<string, unknown>;
+      };
+      assert.equal(definition.end, '2026-12-04T00:00:00.000Z');
+      assert.equal(definition.decision.verdict, 'ship');
+      assert.equal(definition.decision.variant, 'treatment');
+      assert.deepEqual(definition.decision.shares, { control: 0.5, treatment: 0.5 });
+      // The report now says it is concluded, its sample ratio still judged by what ran; check is clean.
+      const { report: after } = report(['checkout-cta-test', '--dir', temp.dir]);
+      assert.equal(after.status, 'concluded');
+      assert.equal(after.health.srmOk, true);
+      const check = JSON.parse(
+        runCli(['check', temp.dir, '--format', 'json'], { env: AFTER_DATA }).stdout,
+      ) as { code: string }[];
+      assert.deepEqual(
+        check.filter((finding) => finding.code.startsWith('experiment/')),
+        [],
+      );
+      const again = runCli(['ship', 'checkout-cta-test', '--dir', temp.dir, '--yes'], { env: AFTER_DATA });
+      assert.equal(again.status, 1);
+      assert.match(again.stderr, /was concluded on 2026-12-04/);
+    } finally {
+      temp.dispose();
+    }
+  });
+
+  it('refuses an experiment that is not ready unless forced with a variant, and records the override', () => {
+    const temp = copyToTemp(join(repoRoot, demo));
+    const early = { FLAGLENS_NOW: '2026-11-17T12:00:00Z' };
+    try {
+      const refused = runCli(['ship', 'checkout-cta-test', '--dir', temp.dir, '--yes'], { env: early });
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /is running \(keep-running\), not ready to ship: Not enough units yet/);
+      const forced = runCli(
+        [
+          'ship',
+          'checkout-cta-test',
+          '--dir',
+          temp.dir,
+          '--yes',
+          '--force',
+          '--variant',
+          'control',
+          '--env',
+          'staging,production',
+        ],
+        { env: early },
+      );
+      assert.equal(forced.status, 0, forced.stderr);
+      for (const env of ['staging', 'production'])
+        assert.match(
+          readFileSync(join(temp.dir, `flags/${env}.flagd.json`), 'utf8'),
+          /\["control", 100\],\s+\["treatment", 0\]/,
+        );
+      const definition = JSON.parse(
+        readFileSync(join(temp.dir, 'experiments/checkout-cta-test.experiment.json'), 'utf8'),
+      ) as {
+        decision: { reason: string; variant: string };
+      };
+      assert.equal(definition.decision.variant, 'control');
+      assert.match(
+        definition.decision.reason,
+        /^Shipped control by override while the experiment was running \(keep-running\)/,
+      );
+    } finally {
+      temp.dispose();
+    }
+  });
+});

@@ -18,7 +18,7 @@ import { runExplain } from './commands/explain';
 import { runScan } from './commands/scan';
 import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
-import { runExperiment, runExperiments, runShowSql } from './commands/experiment';
+import { runExperiment, runExperiments, runShip, runShowSql } from './commands/experiment';
 import { loadPreregisteredPlans } from '../node/experiments/planHistory';
 import { WriteRefusedError } from '../node/writeErrors';
 
@@ -243,6 +243,49 @@ const commands: Record<string, CommandSpec> = {
       const chosen = format(args, ['text', 'json', 'markdown']);
       const at = atOption(args);
       return runExperiments(await workspaceFor(args, io, cwd), { format: chosen, at }, io);
+    },
+  },
+  ship: {
+    summary: "ship an experiment's winner: roll it out to 100% and conclude the experiment",
+    usage: 'flaglens ship <experiment> [--env <env>[,<env>...]] [--variant <v> --force] [--yes] [--dir d]',
+    options: {
+      ...common,
+      env: {
+        type: 'string',
+        description: "environments to roll out in, comma-separated (default: the experiment's)",
+      },
+      variant: { type: 'string', description: 'with --force: the variant to ship when there is no winner' },
+      force: {
+        type: 'boolean',
+        description: 'ship although the experiment is not ready (recorded as an override)',
+      },
+      yes: { type: 'boolean', description: 'confirm changes to protected environments' },
+    },
+    formats: ['text', 'json'],
+    run: async (args, io, cwd) => {
+      const experiment = args.positionals[0];
+      if (!experiment) throw new UsageError('which experiment? usage: flaglens ship <experiment>');
+      const envText = args.values.env as string | undefined;
+      const environments =
+        envText === undefined
+          ? undefined
+          : envText
+              .split(',')
+              .map((env) => env.trim())
+              .filter(Boolean);
+      const chosen = format(args, ['text', 'json']);
+      return runShip(
+        await workspaceFor(args, io, cwd),
+        {
+          experiment,
+          ...(environments !== undefined && { environments }),
+          ...(typeof args.values.variant === 'string' && { variant: args.values.variant }),
+          force: Boolean(args.values.force),
+          yes: Boolean(args.values.yes),
+          format: chosen,
+        },
+        io,
+      );
     },
   },
   toggle: {

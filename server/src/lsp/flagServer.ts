@@ -53,6 +53,7 @@ import { FlagWorkspace } from '../core/workspace/flagWorkspace';
 import type { FlagHistory } from '../core/stale/staleness';
 import { type AnalyzeExperiment, createExperimentRefresher } from './experimentRefresh';
 import { renderReportMarkdown } from '../core/experiments/reportText';
+import { planShipWinner, readShipWinnerArguments } from '../core/experiments/shipWinner';
 
 /** What the server needs from the process it runs in (Node today; a browser worker later). */
 export interface ServerRuntime {
@@ -596,7 +597,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       if (params.command === Commands.cleanupApplied) return checkCleanupApplied(args);
       let plan: RegistryChangePlan;
       try {
-        plan = planRegistryCommand(workspace, params.command, args, now());
+        plan =
+          params.command === Commands.shipWinner
+            ? shipWinnerPlan(workspace, args)
+            : planRegistryCommand(workspace, params.command, args, now());
       } catch (error) {
         if (error instanceof CommandError || (error as Error).name === 'RegistryEditError') {
           void connection.window.showErrorMessage(`Flaglens: ${(error as Error).message}`);
@@ -684,13 +688,35 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       null as PreviewChangeRequest.Result | null,
       (params: PreviewChangeRequest.Params) => {
         const workspace = workspaceForCommand(params.arguments);
-        return workspace ? previewChange(workspace, params, now()) : null;
+        if (!workspace) return null;
+        return previewChange(workspace, params, now(), (command, args) =>
+          command === Commands.shipWinner
+            ? shipWinnerPlan(workspace, args)
+            : planRegistryCommand(workspace, command, args, now()),
+        );
       },
     ),
   );
 
+  /** Ship the winner on the latest background analysis (the lens and the report show the same). */
+  const shipWinnerPlan = (workspace: FlagWorkspace, args: Record<string, unknown>): RegistryChangePlan => {
+    const shipArgs = readShipWinnerArguments(args);
+    const analysis = workspace.experimentReports.get(shipArgs.experiment);
+    return planShipWinner(
+      workspace,
+      analysis?.kind === 'report' ? analysis.report : undefined,
+      shipArgs,
+      now(),
+    );
+  };
+
   const workspaceForCommand = (args: Record<string, unknown>): FlagWorkspace | undefined => {
     if (typeof args.uri === 'string') return locate(args.uri)?.workspace;
+    if (typeof args.experiment === 'string') {
+      const key = args.experiment;
+      const owner = workspaces.find((workspace) => workspace.experiments.definition(key));
+      if (owner) return owner;
+    }
     const flag = typeof args.flag === 'string' ? args.flag : undefined;
     return (
       workspaces.find((workspace) => flag !== undefined && workspace.registry.flag(flag)) ?? workspaces[0]

@@ -8,6 +8,10 @@ import { ExperimentSourceError } from '../../core/experiments/sourceError';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
 import { analysableDefinition, analyzeExperiment } from '../../node/experiments/analyzeExperiment';
 import { showPostgresQueries } from '../../node/postgresEventSource';
+import { planShipWinner, type ShipWinnerArguments } from '../../core/experiments/shipWinner';
+import { CommandError } from '../../core/features/registryCommands';
+import { RegistryEditError } from '../../core/edits/registryEditError';
+import { applyFileChanges, WriteRefusedError } from '../../node/atomicWrite';
 import type { CommandIo, OutputFormat } from '../cliContext';
 
 export interface ExperimentOptions {
@@ -156,4 +160,71 @@ export async function runExperiments(
         .join('\n'),
     );
   return failed ? 1 : 0;
+}
+
+/**
+ * `flaglens ship <experiment>`: rolls the winner out to 100% where asked and concludes the
+ * experiment, all files or none; protected environments need --yes.
+ */
+export async function runShip(
+  workspace: FlagWorkspace,
+  args: ShipWinnerArguments & { yes: boolean; format: OutputFormat },
+  io: CommandIo,
+): Promise<number> {
+  try {
+    const definition = analysableDefinition(workspace, args.experiment);
+    const report = await analyzeExperiment(workspace, definition);
+    const plan = planShipWinner(workspace, report, args, io.now());
+    const changes = plan.preview.map((entry) => `  ${entry.env}: ${entry.before} -> ${entry.after}`);
+    if (plan.protectedEnvironments.length > 0 && !args.yes) {
+      io.err(
+        `flaglens ship: ${plan.protectedEnvironments.join(', ')} is protected; re-run with --yes to ${plan.description.charAt(0).toLowerCase()}${plan.description.slice(1)}:\n${changes.join('\n')}`,
+      );
+      return 1;
+    }
+    await applyFileChanges(
+      plan.files.map((file) => ({
+        file: workspace.absolute(file.file),
+        expectedVersion: file.version,
+        edits: file.edits,
+      })),
+      [],
+      { workspaceRoot: workspace.root },
+    );
+    const variant = args.variant ?? report.decision.variant ?? '';
+    const value = workspace.registry.definition(definition.flag, definition.environment)?.variants[variant];
+    const next = `When ${definition.flag} serves ${variant} in every environment, remove it from the code: flaglens cleanup ${definition.flag} --value '${JSON.stringify(value)}'`;
+    if (args.format === 'json')
+      io.out(
+        JSON.stringify(
+          {
+            experiment: definition.key,
+            variant,
+            files: plan.files.map((file) => file.file),
+            preview: plan.preview,
+            next,
+          },
+          null,
+          2,
+        ),
+      );
+    else
+      io.out(
+        [`${plan.description}.`, ...changes, `  ${definition.file}: end and decision recorded`, next].join(
+          '\n',
+        ),
+      );
+    return 0;
+  } catch (error) {
+    if (
+      error instanceof ExperimentSourceError ||
+      error instanceof CommandError ||
+      error instanceof RegistryEditError ||
+      error instanceof WriteRefusedError
+    ) {
+      io.err(`flaglens ship: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
 }

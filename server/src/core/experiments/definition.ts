@@ -406,11 +406,17 @@ function parseDecision(value: unknown, add: Add): RecordedDecision | undefined {
     typeof value.reason === 'string' &&
     typeof value.at === 'string'
   ) {
+    const shares =
+      isObject(value.shares) &&
+      Object.values(value.shares).every((share) => typeof share === 'number' && share >= 0)
+        ? (value.shares as Record<string, number>)
+        : undefined;
     return {
       verdict: value.verdict as RecordedDecision['verdict'],
       reason: value.reason,
       at: value.at,
       ...(typeof value.variant === 'string' && { variant: value.variant }),
+      ...(shares !== undefined && { shares }),
     };
   }
   add(

@@ -152,6 +152,8 @@ function checkOne(
       `Flag "${definition.flag}" is DISABLED in ${definition.environment}: every unit gets the code default, so no arm is served.`,
     );
 
+  // A concluded experiment's flag serves its winner: shares and a disabled state are expected then.
+  if (definition.decision !== undefined) return findings;
   const shares = rolloutShares(flag);
   const where = `"${definition.flag}" in ${definition.environment} (${flag.file})`;
   if (shares.kind === 'none')

@@ -11,13 +11,17 @@ import { checkExperiments } from './definitionChecks';
 export class ExperimentSet {
   private readonly files = new Map<
     string,
-    { current: ParsedExperiment; lastGood: ParsedExperiment | undefined }
+    { current: ParsedExperiment; text: string; lastGood: ParsedExperiment | undefined }
   >();
 
   setFile(file: string, text: string): ParsedExperiment {
     const parsed = parseExperimentFile(file, text);
     const previous = this.files.get(file);
-    this.files.set(file, { current: parsed, lastGood: parsed.definition ? parsed : previous?.lastGood });
+    this.files.set(file, {
+      current: parsed,
+      text,
+      lastGood: parsed.definition ? parsed : previous?.lastGood,
+    });
     return parsed;
   }
 
@@ -31,6 +35,11 @@ export class ExperimentSet {
 
   fileNames(): string[] {
     return [...this.files.keys()].sort();
+  }
+
+  /** The text the current parse came from: what edits must apply to. */
+  currentText(file: string): string | undefined {
+    return this.files.get(file)?.text;
   }
 
   current(file: string): ParsedExperiment | undefined {

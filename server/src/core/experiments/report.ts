@@ -45,6 +45,8 @@ function healthOf(
   const exposed = analysed + health.multipleExposures + health.unknownVariantUnits;
   let srmPValue: number | null = null;
   let expectedShares: Record<string, number> = {};
+  // After the experiment, the rollout serves the winner: the expectation is what ran.
+  if (definition.decision?.shares) shares = { kind: 'shares', shares: definition.decision.shares };
   if (shares.kind === 'shares') {
     const listed = definition.variants.map((variant): [string, number] => [
       variant,

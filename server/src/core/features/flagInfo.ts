@@ -12,7 +12,7 @@ import { parseRegistryFile } from '../registry/parseRegistryFile';
 import { applyOffsetEdits } from '../textEdit';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { uriOf } from './navigation';
-import { planRegistryCommand } from './registryCommands';
+import { planRegistryCommand, type RegistryChangePlan } from './registryCommands';
 import { definitionRules, finalRollout, servingSummary } from './serving';
 
 /** A flag across environments, in the shape the client's views and editor use. */
@@ -94,10 +94,13 @@ export function previewChange(
   workspace: FlagWorkspace,
   params: PreviewChangeRequest.Params,
   today: Date,
+  /** Plans commands that are not plain registry commands (ship the winner); throws to refuse. */
+  planner: (command: string, args: Record<string, unknown>) => RegistryChangePlan = (command, args) =>
+    planRegistryCommand(workspace, command, args, today),
 ): PreviewChangeRequest.Result {
   let plan;
   try {
-    plan = planRegistryCommand(workspace, params.command, params.arguments, today);
+    plan = planner(params.command, params.arguments);
   } catch (error) {
     return {
       description: '',
@@ -107,10 +110,14 @@ export function previewChange(
       error: (error as Error).message,
     };
   }
-  const flag = String(params.arguments.flag);
+  const flag =
+    typeof params.arguments.flag === 'string'
+      ? params.arguments.flag
+      : (workspace.experiments.definition(String(params.arguments.experiment))?.flag ?? '');
   const contexts = { ...workspace.config.contexts, ...(params.contexts ?? {}) };
   const evaluations: PreviewChangeRequest.Result['evaluations'] = [];
   for (const fileEdit of plan.files) {
+    if (workspace.kindOf(fileEdit.file) !== 'registry') continue;
     const afterText = applyOffsetEdits(fileEdit.text, fileEdit.edits);
     const parsed = parseRegistryFile(fileEdit.file, afterText);
     const env = workspace.registry.currentFile(fileEdit.file)?.environment ?? parsed.environment;
