@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Client } from 'pg';
 import type { PostgresSourceConfig } from '../../shared/src/config';
 import type { ExperimentData } from '../../shared/src/experiment';
-import { readMetric } from '../../server/src/core/experiments/sql/experimentQueries';
+import { buildExperimentQueries, readMetric } from '../../server/src/core/experiments/sql/experimentQueries';
 import {
   ExperimentSourceError,
   collectFromPostgres,
@@ -73,7 +73,8 @@ describe('The PostgreSQL event source (on a real PostgreSQL 15)', function () {
   let client: Client;
 
   before(async function () {
-    server = await startPostgres();
+    // A server far from UTC: the source must read instants and days in UTC all the same.
+    server = await startPostgres({ settings: { timezone: 'Pacific/Auckland' } });
     client = await server.connect();
   });
 
@@ -131,6 +132,8 @@ describe('The PostgreSQL event source (on a real PostgreSQL 15)', function () {
     const data = await collectFromPostgres(definition, sourceConfig(DEFAULT_TABLES), {
       at: new Date(at),
       env: env(),
+      // One session instead of three side by side: the same figures.
+      concurrency: 1,
     });
     assertMatchesTruth(data, expected);
     assert.equal(data.health.dailyUnits.at(-1)?.day, '2026-11-06');
@@ -200,6 +203,51 @@ describe('The PostgreSQL event source (on a real PostgreSQL 15)', function () {
     definition.metrics.forEach((metric, index) => {
       assertClose(readMetric(definition, metric, executed[index + 1].rows), data.metrics[index], metric.name);
     });
+  });
+
+  it('puts no flag, variant, event name or instant into the SQL text, only into bind parameters', function () {
+    const { definition } = generateEvents(
+      { seed: 8, units: 1, flag: 'flag-x1', variants: ['variant-x2', 'variant-x3'], cuped: true },
+      () => undefined,
+    );
+    const queries = buildExperimentQueries(
+      definition,
+      sourceConfig(DEFAULT_TABLES),
+      new Date('2026-11-12T06:00:00Z'),
+    );
+    for (const query of [queries.health, ...queries.metrics.map((m) => m.query)]) {
+      for (const data of ['flag-x1', 'variant-x2', 'variant-x3', 'purchase', 'page_view', '2026-']) {
+        assert.ok(!query.text.includes(data), `${query.title} has ${data} in its text`);
+      }
+      assert.ok(query.values.flat().includes('flag-x1'), `${query.title} binds the flag`);
+    }
+  });
+
+  it('closes its connection after answering and after failing', async function () {
+    const { definition } = generateEvents({ seed: 9, units: 10 }, () => undefined);
+    const at = new Date('2026-11-12T06:00:00.000Z');
+    await loadIntoPostgres(client, generateExperiment({ seed: 9, units: 10 }).records, DEFAULT_TABLES);
+    await collectFromPostgres(definition, sourceConfig(DEFAULT_TABLES), { at, env: env() });
+    await assert.rejects(
+      collectFromPostgres(
+        definition,
+        sourceConfig({ ...DEFAULT_TABLES, events: { table: 'nothing', columns: {} } }),
+        {
+          at,
+          env: env(),
+        },
+      ),
+      ExperimentSourceError,
+    );
+    // A backend leaves pg_stat_activity a moment after its client says goodbye: ask until it has.
+    let open = -1;
+    for (let attempt = 0; attempt < 500 && open !== 0; attempt++) {
+      const result = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flaglens'",
+      );
+      open = result.rows[0].n;
+    }
+    assert.equal(open, 0, 'connections of the source still open');
   });
 
   describe('tells what is wrong, in a sentence, when it cannot read the warehouse', function () {
