@@ -59,6 +59,14 @@ function instant(text: string, field: string): Date {
   return date;
 }
 
+/**
+ * CUPED adjusts binomial and mean metrics only (the analysis leaves ratios unadjusted, as one
+ * pre-period value is no covariate for a ratio): only they get the pre-period sums.
+ */
+export function usesCuped(definition: ExperimentDefinition, metric: MetricDefinition): boolean {
+  return definition.analysis.cuped && metric.kind !== 'ratio';
+}
+
 export interface ExperimentQueries {
   window: ExperimentWindow;
   health: SqlQuery;
@@ -179,7 +187,8 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
   const bound = bindWindow(definition, window, params);
   const { flag, start, end } = bound;
   const names = params.bind(eventNames(definition));
-  const eventsFrom = definition.analysis.cuped ? params.bind(iso(window.preStart)) : start;
+  const anyCuped = definition.metrics.some((metric) => usesCuped(definition, metric));
+  const eventsFrom = anyCuped ? params.bind(iso(window.preStart)) : start;
   const x = columnsOf(tables.exposures, 'x');
   const t = columnsOf(tables.events, 't');
   const text = [
@@ -220,7 +229,7 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
 /**
  * One metric: per analysed unit (one variant, listed) the sum of its events' values (NULL
  * counts 1) from its first exposure to the window's end, then per variant the sums the
- * analysis needs. CUPED adds the same sum over `[preStart, start)`; ratios the denominator's.
+ * analysis needs. CUPED adds the same sum over `[preStart, start)` (not to ratios); ratios the denominator's.
  */
 function metricQuery(
   definition: ExperimentDefinition,
@@ -238,7 +247,7 @@ function metricQuery(
   const numerator = params.bind(metric.event);
   const ratio = metric.kind === 'ratio';
   const denominator = ratio ? params.bind(metric.denominator as string) : undefined;
-  const cuped = definition.analysis.cuped;
+  const cuped = usesCuped(definition, metric);
   const preStart = cuped ? params.bind(iso(window.preStart)) : undefined;
   const t = columnsOf(tables.events, 't');
   const value = `coalesce(${t.value}::float8, 1)`;
@@ -388,7 +397,7 @@ export function readMetric(
   rows: readonly Row[],
 ): MetricStatistics {
   const ratio = metric.kind === 'ratio';
-  const cuped = definition.analysis.cuped;
+  const cuped = usesCuped(definition, metric);
   const empty = (): VariantStatistics => ({
     units: 0,
     sum: 0,
