@@ -229,7 +229,8 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
 /**
  * One metric: per analysed unit (one variant, listed) the sum of its events' values (NULL
  * counts 1) from its first exposure to the window's end, then per variant the sums the
- * analysis needs. CUPED adds the same sum over `[preStart, start)` (not to ratios); ratios the denominator's.
+ * analysis needs. CUPED adds the same sum over `[preStart, start)` (not to ratios); ratios
+ * add the denominator's.
  */
 function metricQuery(
   definition: ExperimentDefinition,
