@@ -1,9 +1,13 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from 'pg';
 import type { PostgresSourceConfig } from '../../shared/src/config';
 import type { ExperimentData } from '../../shared/src/experiment';
-import { readMetric } from '../../server/src/core/experiments/sql/experimentQueries';
+import { buildExperimentQueries, readMetric } from '../../server/src/core/experiments/sql/experimentQueries';
+import { collectFromFiles } from '../../server/src/node/experiments/eventFiles';
 import {
   ExperimentSourceError,
   collectFromPostgres,
@@ -16,6 +20,7 @@ import {
   generateEvents,
   generateExperiment,
   loadIntoPostgres,
+  toNdjson,
 } from '../support/experimentEvents';
 import { type PostgresServer, freePort, startPostgres } from '../support/postgres';
 
@@ -73,7 +78,8 @@ describe('The PostgreSQL event source (on a real PostgreSQL 15)', function () {
   let client: Client;
 
   before(async function () {
-    server = await startPostgres();
+    // A server far from UTC: the source must read instants and days in UTC all the same.
+    server = await startPostgres({ settings: { timezone: 'Pacific/Auckland' } });
     client = await server.connect();
   });
 
@@ -131,6 +137,8 @@ describe('The PostgreSQL event source (on a real PostgreSQL 15)', function () {
     const data = await collectFromPostgres(definition, sourceConfig(DEFAULT_TABLES), {
       at: new Date(at),
       env: env(),
+      // One session instead of three side by side: the same figures.
+      concurrency: 1,
     });
     assertMatchesTruth(data, expected);
     assert.equal(data.health.dailyUnits.at(-1)?.day, '2026-11-06');
@@ -201,6 +209,87 @@ describe('The PostgreSQL event source (on a real PostgreSQL 15)', function () {
       assertClose(readMetric(definition, metric, executed[index + 1].rows), data.metrics[index], metric.name);
     });
   });
+
+  it('puts no flag, variant, event name or instant into the SQL text, only into bind parameters', function () {
+    const { definition } = generateEvents(
+      { seed: 8, units: 1, flag: 'flag-x1', variants: ['variant-x2', 'variant-x3'], cuped: true },
+      () => undefined,
+    );
+    const queries = buildExperimentQueries(
+      definition,
+      sourceConfig(DEFAULT_TABLES),
+      new Date('2026-11-12T06:00:00Z'),
+    );
+    for (const query of [queries.health, ...queries.metrics.map((m) => m.query)]) {
+      for (const data of ['flag-x1', 'variant-x2', 'variant-x3', 'purchase', 'page_view', '2026-']) {
+        assert.ok(!query.text.includes(data), `${query.title} has ${data} in its text`);
+      }
+      assert.ok(query.values.flat().includes('flag-x1'), `${query.title} binds the flag`);
+    }
+  });
+
+  it('closes its connection after answering and after failing', async function () {
+    const { definition } = generateEvents({ seed: 9, units: 10 }, () => undefined);
+    const at = new Date('2026-11-12T06:00:00.000Z');
+    await loadIntoPostgres(client, generateExperiment({ seed: 9, units: 10 }).records, DEFAULT_TABLES);
+    await collectFromPostgres(definition, sourceConfig(DEFAULT_TABLES), { at, env: env() });
+    await assert.rejects(
+      collectFromPostgres(
+        definition,
+        sourceConfig({ ...DEFAULT_TABLES, events: { table: 'nothing', columns: {} } }),
+        {
+          at,
+          env: env(),
+        },
+      ),
+      ExperimentSourceError,
+    );
+    // A backend leaves pg_stat_activity a moment after its client says goodbye: ask until it has.
+    let open = -1;
+    for (let attempt = 0; attempt < 500 && open !== 0; attempt++) {
+      const result = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flaglens'",
+      );
+      open = result.rows[0].n;
+    }
+    assert.equal(open, 0, 'connections of the source still open');
+  });
+
+  for (const cuped of [false, true]) {
+    it(`gives the same figures as the file source on the same events${cuped ? ', with CUPED' : ''}`, async function () {
+      const { definition, expected, records } = await loaded({
+        seed: 10 + Number(cuped),
+        units: 3000,
+        cuped,
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'flaglens-events-'));
+      try {
+        const file = join(dir, 'events.ndjson');
+        await writeFile(file, toNdjson(records));
+        const at = new Date('2026-11-12T06:00:00.000Z');
+        const fromFiles = await collectFromFiles(definition, [file], { at, root: dir });
+        const fromPostgres = await collectFromPostgres(definition, sourceConfig(DEFAULT_TABLES), {
+          at,
+          env: env(),
+        });
+        assertClose(fromPostgres.metrics, fromFiles.metrics, 'metrics');
+        // Rows considered differ by design: a file source reads every line, the warehouse only
+        // the rows that can belong to the experiment (see healthQuery).
+        const comparable = ({ health }: ExperimentData) => ({
+          units: health.units,
+          multipleExposures: health.multipleExposures,
+          unknownVariantUnits: health.unknownVariantUnits,
+          dailyUnits: health.dailyUnits,
+        });
+        assertClose(comparable(fromPostgres), comparable(fromFiles), 'health');
+        assert.equal(fromFiles.health.records, expected.allRecords);
+        assert.equal(fromFiles.health.badRecords, expected.allBadRecords);
+        assert.equal(fromPostgres.asOf, fromFiles.asOf);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 
   describe('tells what is wrong, in a sentence, when it cannot read the warehouse', function () {
     const { definition } = generateEvents({ seed: 7, units: 10 }, () => undefined);

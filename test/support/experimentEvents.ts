@@ -206,7 +206,8 @@ export function generateEvents(
   const analysed: { variant: string; sums: Map<string, UnitSums> }[] = [];
   let allRecords = 0;
   let allBadRecords = 0;
-  const eventsFrom = cuped ? preStart : start;
+  // CUPED covers binomial and mean metrics, not ratios (the analysis leaves those unadjusted).
+  const eventsFrom = metrics.some((m) => cuped && m.kind !== 'ratio') ? preStart : start;
 
   // The PostgreSQL source's rows considered: its flag (or NULL) in the window (or NULL ts);
   // tracks of a metric's event (or NULL) from the events' start to the window's end (or NULL ts).
@@ -382,7 +383,7 @@ export function generateEvents(
         sum: 0,
         sumSquares: 0,
         ...(metric.kind === 'ratio' ? { denominatorSum: 0, denominatorSumSquares: 0, crossSum: 0 } : {}),
-        ...(cuped ? { preSum: 0, preSumSquares: 0, preCrossSum: 0 } : {}),
+        ...(cuped && metric.kind !== 'ratio' ? { preSum: 0, preSumSquares: 0, preCrossSum: 0 } : {}),
       };
     }
     for (const unit of analysed) {
@@ -399,7 +400,7 @@ export function generateEvents(
         s.denominatorSumSquares = (s.denominatorSumSquares as number) + y * y;
         s.crossSum = (s.crossSum as number) + x * y;
       }
-      if (cuped) {
+      if (cuped && metric.kind !== 'ratio') {
         const p = binomial ? (own.pre > 0 ? 1 : 0) : own.pre;
         s.preSum = (s.preSum as number) + p;
         s.preSumSquares = (s.preSumSquares as number) + p * p;

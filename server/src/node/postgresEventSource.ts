@@ -3,8 +3,9 @@
  * warehouse named by an environment variable and hands the analysis the same `ExperimentData`
  * as the file source. The database does the per-unit work; only per-variant sums come back.
  *
- * All queries run in one read-only REPEATABLE READ transaction, so health and metrics describe
- * the same snapshot even while events keep arriving, with the session's time zone set to UTC.
+ * The queries run in read-only REPEATABLE READ transactions sharing one exported snapshot, so
+ * health and metrics describe the same instant of the tables even while events keep arriving,
+ * up to three side by side, with the sessions' time zone set to UTC.
  */
 import { Client } from 'pg';
 import type { PostgresSourceConfig } from '../../../shared/src/config';
@@ -17,7 +18,7 @@ import {
   sourceTables,
 } from '../core/experiments/sql/experimentQueries';
 import { ExperimentSourceError } from '../core/experiments/sourceError';
-import { type ResolvedTable, type SqlQuery, printableQuery } from '../core/experiments/sql/sqlText';
+import { type ResolvedTable, printableQuery } from '../core/experiments/sql/sqlText';
 
 // One error type for every event source: the CLI prints its message, never a stack.
 export { ExperimentSourceError };
@@ -31,10 +32,13 @@ export interface PostgresCollectOptions {
   connectTimeoutMs?: number;
   /** Each query is cancelled by the server after this long (default 5 min). */
   statementTimeoutMs?: number;
+  /** Sessions running queries side by side on one snapshot (default 3; 1: one session). */
+  concurrency?: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 300_000;
+const DEFAULT_CONCURRENCY = 3;
 
 /** The SQL `collectFromPostgres` would run, as text a person can run elsewhere (`--show-sql`). */
 export function showPostgresQueries(
@@ -69,62 +73,123 @@ export async function collectFromPostgres(
     throw new ExperimentSourceError((error as Error).message);
   }
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
-  let client: Client;
-  try {
-    client = new Client({
+  const statementTimeoutMs = Math.max(
+    1,
+    Math.round(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS),
+  );
+  const sessions: Client[] = [];
+  const session = (): Client => {
+    const client = new Client({
       connectionString,
       connectionTimeoutMillis: connectTimeoutMs,
       application_name: 'flaglens',
     });
+    // An error on an idle client (the server going away) must not crash the process: the
+    // pending query rejects with it anyway.
+    client.on('error', () => undefined);
+    sessions.push(client);
+    return client;
+  };
+  let leader: Client;
+  try {
+    leader = session();
   } catch (error) {
     throw new ExperimentSourceError(
       `The connection string in ${config.connectionEnv} is not valid: ${(error as Error).message}`,
     );
   }
-  const place = `${client.host}:${client.port}`;
-  // An error on an idle client (the server going away) must not crash the process: the pending
-  // query rejects with it anyway.
-  client.on('error', () => undefined);
+  const place = `${leader.host}:${leader.port}`;
+  const settings = ["SET LOCAL TIME ZONE 'UTC'", `SET LOCAL statement_timeout = ${statementTimeoutMs}`];
   try {
     try {
-      await client.connect();
+      await leader.connect();
     } catch (error) {
       throw connectionError(error, {
         place,
         env: config.connectionEnv,
-        user: client.user ?? '',
+        user: leader.user ?? '',
         connectTimeoutMs,
       });
     }
     let current = 'the session setup';
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query("SET LOCAL TIME ZONE 'UTC'");
-      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(statementTimeoutMs))}`);
+      await leader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      for (const setting of settings) await leader.query(setting);
       current = 'the check of the configured tables';
-      await checkTables(client, config);
-      const run = async (query: SqlQuery): Promise<Record<string, unknown>[]> => {
-        current = query.title;
-        const result = await client.query<Record<string, unknown>>({
-          text: query.text,
-          values: query.values,
-        });
-        return result.rows;
+      await checkTables(leader, config);
+      current = 'the session setup';
+      const jobs = [queries.health, ...queries.metrics.map((m) => m.query)];
+      const helpers = await helperSessions(
+        leader,
+        session,
+        settings,
+        Math.min(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), jobs.length) - 1,
+      );
+      const answers: Record<string, unknown>[][] = new Array(jobs.length);
+      let next = 0;
+      const work = async (client: Client): Promise<void> => {
+        while (next < jobs.length) {
+          const index = next++;
+          try {
+            const result = await client.query<Record<string, unknown>>({
+              text: jobs[index].text,
+              values: jobs[index].values,
+            });
+            answers[index] = result.rows;
+          } catch (error) {
+            throw queryError(error, { place, what: jobs[index].title, statementTimeoutMs });
+          }
+        }
       };
-      const health = readHealth(definition, await run(queries.health));
-      const metrics = [];
-      for (const { metric, query } of queries.metrics)
-        metrics.push(readMetric(definition, metric, await run(query)));
-      await client.query('COMMIT');
-      return { health, metrics, asOf: options.at.toISOString(), source: 'postgres' };
+      await Promise.all([leader, ...helpers].map(work));
+      for (const client of [leader, ...helpers]) await client.query('COMMIT');
+      return {
+        health: readHealth(definition, answers[0]),
+        metrics: queries.metrics.map(({ metric }, index) =>
+          readMetric(definition, metric, answers[index + 1]),
+        ),
+        asOf: options.at.toISOString(),
+        source: 'postgres',
+      };
     } catch (error) {
       if (error instanceof ExperimentSourceError) throw error;
       throw queryError(error, { place, what: current, statementTimeoutMs });
     }
   } finally {
-    await client.end().catch(() => undefined);
+    await Promise.all(sessions.map((client) => client.end().catch(() => undefined)));
   }
+}
+
+/**
+ * More sessions that see exactly the leader's snapshot (pg_export_snapshot, as `pg_dump -j`
+ * does), so the queries can run side by side and still describe one instant of the tables.
+ * A session that cannot connect or import the snapshot (connection limit, a pooler) is left
+ * out: the leader alone can run every query.
+ */
+async function helperSessions(
+  leader: Client,
+  session: () => Client,
+  settings: string[],
+  count: number,
+): Promise<Client[]> {
+  if (count <= 0) return [];
+  const exported = await leader.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+  const snapshot = exported.rows[0].id.replace(/'/g, "''");
+  const helpers = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const client = session();
+      try {
+        await client.connect();
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await client.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+        for (const setting of settings) await client.query(setting);
+        return client;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return helpers.filter((client): client is Client => client !== undefined);
 }
 
 interface DriverError {

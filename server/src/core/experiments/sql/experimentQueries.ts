@@ -59,6 +59,14 @@ function instant(text: string, field: string): Date {
   return date;
 }
 
+/**
+ * CUPED adjusts binomial and mean metrics only (the analysis leaves ratios unadjusted, as one
+ * pre-period value is no covariate for a ratio): only they get the pre-period sums.
+ */
+export function usesCuped(definition: ExperimentDefinition, metric: MetricDefinition): boolean {
+  return definition.analysis.cuped && metric.kind !== 'ratio';
+}
+
 export interface ExperimentQueries {
   window: ExperimentWindow;
   health: SqlQuery;
@@ -103,6 +111,7 @@ interface WindowPlaceholders {
   flag: string;
   start: string;
   end: string;
+  variants: string;
 }
 
 function bindWindow(
@@ -114,19 +123,25 @@ function bindWindow(
     flag: params.bind(definition.flag),
     start: params.bind(iso(window.start)),
     end: params.bind(iso(window.end)),
+    variants: params.bind(definition.variants),
   };
 }
 
 /**
  * The CTE `exposure`: one row per unit with an exposure to the flag in the window (rows with a
- * NULL unit or variant skipped), its first exposure and its lowest and highest variant (equal
- * exactly when the unit saw one variant: cheaper than count(DISTINCT), which needs a sort).
+ * NULL unit or variant skipped): its first exposure, its (lowest) variant, `single` when it saw
+ * one variant only (lowest = highest: cheaper than count(DISTINCT), which sorts) and `analysed`
+ * when that variant is also listed. Figures keep the analysed units with `FILTER (WHERE
+ * analysed)` rather than WHERE: the planner pushes a WHERE down to the units' scan, estimates
+ * far too few units there, and picks a nested loop over the events table, which is quadratic.
  */
 function exposureCte(exposures: ResolvedTable<ExposureField>, bound: WindowPlaceholders): string {
   const c = columnsOf(exposures, 'e');
   return [
     'exposure AS (',
-    `  SELECT ${c.unit} AS unit, min(${c.ts}) AS first_ts, min(${c.variant}) AS variant, max(${c.variant}) AS last_variant`,
+    `  SELECT ${c.unit} AS unit, min(${c.ts}) AS first_ts, min(${c.variant}) AS variant,`,
+    `    min(${c.variant}) = max(${c.variant}) AS single,`,
+    `    min(${c.variant}) = max(${c.variant}) AND min(${c.variant}) = ANY(${bound.variants}) AS analysed`,
     `  FROM ${qualifiedName(exposures)} AS e`,
     `  WHERE ${c.flag} = ${bound.flag} AND ${c.ts} >= ${bound.start} AND ${c.ts} < ${bound.end}`,
     `    AND ${c.unit} IS NOT NULL AND ${c.variant} IS NOT NULL`,
@@ -171,9 +186,9 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
   const params = new SqlParameters();
   const bound = bindWindow(definition, window, params);
   const { flag, start, end } = bound;
-  const variants = params.bind(definition.variants);
   const names = params.bind(eventNames(definition));
-  const eventsFrom = definition.analysis.cuped ? params.bind(iso(window.preStart)) : start;
+  const anyCuped = definition.metrics.some((metric) => usesCuped(definition, metric));
+  const eventsFrom = anyCuped ? params.bind(iso(window.preStart)) : start;
   const x = columnsOf(tables.exposures, 'x');
   const t = columnsOf(tables.events, 't');
   const text = [
@@ -193,14 +208,15 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
     `  WHERE (${t.event} = ANY(${names}) OR ${t.event} IS NULL)`,
     `    AND ((${t.ts} >= ${eventsFrom} AND ${t.ts} < ${end}) OR ${t.ts} IS NULL)`,
     ')',
-    `SELECT 'daily' AS kind, variant::text AS variant, to_char(first_ts, 'YYYY-MM-DD') AS day, count(*)::float8 AS n, 0::float8 AS m`,
+    // Grouped by the date (in the session's UTC), formatted once per group: to_char per unit is slow.
+    `SELECT 'daily' AS kind, variant::text AS variant, to_char(first_ts::date, 'YYYY-MM-DD') AS day, count(*)::float8 AS n, 0::float8 AS m`,
     '  FROM exposure',
-    `  WHERE variant = last_variant AND variant = ANY(${variants})`,
-    '  GROUP BY 2, 3',
+    '  WHERE analysed',
+    '  GROUP BY variant, first_ts::date',
     'UNION ALL',
     `SELECT 'excluded', NULL, NULL,`,
-    '  count(*) FILTER (WHERE variant <> last_variant)::float8,',
-    `  count(*) FILTER (WHERE variant = last_variant AND NOT variant = ANY(${variants}))::float8`,
+    '  count(*) FILTER (WHERE NOT single)::float8,',
+    '  count(*) FILTER (WHERE single AND NOT analysed)::float8',
     '  FROM exposure',
     'UNION ALL',
     `SELECT 'exposure-rows', NULL, NULL, records, bad FROM exposure_rows`,
@@ -213,7 +229,8 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
 /**
  * One metric: per analysed unit (one variant, listed) the sum of its events' values (NULL
  * counts 1) from its first exposure to the window's end, then per variant the sums the
- * analysis needs. CUPED adds the same sum over `[preStart, start)`; ratios the denominator's.
+ * analysis needs. CUPED adds the same sum over `[preStart, start)` (not to ratios); ratios
+ * add the denominator's.
  */
 function metricQuery(
   definition: ExperimentDefinition,
@@ -228,11 +245,10 @@ function metricQuery(
   const bound = bindWindow(definition, window, params);
   const { start, end } = bound;
   const exposure = exposureCte(tables.exposures, bound);
-  const variants = params.bind(definition.variants);
   const numerator = params.bind(metric.event);
   const ratio = metric.kind === 'ratio';
   const denominator = ratio ? params.bind(metric.denominator as string) : undefined;
-  const cuped = definition.analysis.cuped;
+  const cuped = usesCuped(definition, metric);
   const preStart = cuped ? params.bind(iso(window.preStart)) : undefined;
   const t = columnsOf(tables.events, 't');
   const value = `coalesce(${t.value}::float8, 1)`;
@@ -254,42 +270,60 @@ function metricQuery(
   const binomial = metric.kind === 'binomial';
   const asValue = (sum: string): string =>
     binomial ? `CASE WHEN ${sum} > 0 THEN 1::float8 ELSE 0::float8 END` : sum;
-  const unitMetric = [`variant`, `${asValue('x_sum')} AS x`];
+  const unitMetric = ['variant', 'analysed', `${asValue('x_sum')} AS x`];
   if (denominator) unitMetric.push('y');
   if (cuped) unitMetric.push(`${asValue('p_sum')} AS p`);
 
-  const sums = ['count(*)::float8 AS units', 'sum(x) AS sum', 'sum(x * x) AS sum_squares'];
-  if (denominator)
+  const analysed = (sum: string, name: string): string =>
+    `coalesce(sum(${sum}) FILTER (WHERE analysed), 0) AS ${name}`;
+  const sums = [analysed('x', 'sum'), analysed('x * x', 'sum_squares')];
+  if (denominator) {
     sums.push(
-      'sum(y) AS denominator_sum',
-      'sum(y * y) AS denominator_sum_squares',
-      'sum(x * y) AS cross_sum',
+      analysed('y', 'denominator_sum'),
+      analysed('y * y', 'denominator_sum_squares'),
+      analysed('x * y', 'cross_sum'),
     );
-  if (cuped) sums.push('sum(p) AS pre_sum', 'sum(p * p) AS pre_sum_squares', 'sum(x * p) AS pre_cross_sum');
+  }
+  if (cuped)
+    sums.push(
+      analysed('p', 'pre_sum'),
+      analysed('p * p', 'pre_sum_squares'),
+      analysed('x * p', 'pre_cross_sum'),
+    );
+  const names = ['sum', 'sum_squares'];
+  if (denominator) names.push('denominator_sum', 'denominator_sum_squares', 'cross_sum');
+  if (cuped) names.push('pre_sum', 'pre_sum_squares', 'pre_cross_sum');
 
   const text = [
     'WITH',
     exposure + ',',
-    // Every exposed unit is joined, and the excluded ones dropped only afterwards, behind a
-    // MATERIALIZED fence: filtered first (min = max variant, listed), the units look so few to
-    // the planner that it picks a nested loop over the events table, which is quadratic.
-    'unit_value AS MATERIALIZED (',
-    '  SELECT a.variant, a.last_variant,',
+    // Only units with events are joined: a unit without any adds 0 to every sum, and counts
+    // in `variant_units`.
+    'unit_value AS (',
+    '  SELECT a.variant, a.analysed,',
     perUnit.join(',\n'),
     '  FROM exposure AS a',
-    `  LEFT JOIN ${qualifiedName(tables.events)} AS t`,
+    `  JOIN ${qualifiedName(tables.events)} AS t`,
     `    ON ${t.unit} = a.unit AND ${events}`,
     // The pre-period ends at start, before any first exposure: one join reads both periods.
     `    AND ${t.ts} >= ${preStart ?? 'a.first_ts'} AND ${t.ts} < ${end}`,
-    '  GROUP BY a.unit, a.variant, a.last_variant',
+    '  GROUP BY a.unit, a.variant, a.analysed',
     '),',
     'unit_metric AS (',
     `  SELECT ${unitMetric.join(', ')} FROM unit_value`,
-    `  WHERE variant = last_variant AND variant = ANY(${variants})`,
+    '),',
+    'variant_sums AS (',
+    `  SELECT variant, ${sums.join(', ')}`,
+    '  FROM unit_metric GROUP BY variant',
+    '),',
+    'variant_units AS (',
+    '  SELECT variant, count(*) FILTER (WHERE analysed) AS units FROM exposure GROUP BY variant',
     ')',
-    `SELECT variant::text AS variant, ${sums.join(', ')}`,
-    'FROM unit_metric',
-    'GROUP BY variant',
+    `SELECT u.variant::text AS variant, u.units::float8 AS units, ${names
+      .map((name) => `coalesce(s.${name}, 0) AS ${name}`)
+      .join(', ')}`,
+    'FROM variant_units AS u LEFT JOIN variant_sums AS s ON s.variant = u.variant',
+    'WHERE u.units > 0',
   ].join('\n');
   return {
     title: `experiment ${definition.key}: metric ${metric.name} (${metric.kind} of ${metric.event}${
@@ -364,7 +398,7 @@ export function readMetric(
   rows: readonly Row[],
 ): MetricStatistics {
   const ratio = metric.kind === 'ratio';
-  const cuped = definition.analysis.cuped;
+  const cuped = usesCuped(definition, metric);
   const empty = (): VariantStatistics => ({
     units: 0,
     sum: 0,
