@@ -184,4 +184,44 @@ describe('language server: experiment results next to the flag', function () {
     );
     assert.ok(analysed >= 2);
   });
+
+  it('ships a variant through flaglens.shipWinner: the protected environment is confirmed, the rollout and the definition are edited', async () => {
+    client = await TestLspClient.start(temp.dir);
+    const analysed = new Promise<void>((resolve) =>
+      client.connection.onNotification(ExperimentsAnalysedNotification.method, () => resolve()),
+    );
+    await client.indexReady;
+    await analysed;
+    const report = cliReport();
+    // At the server's clock (2026-11-24) the test may not be ready yet: then only a forced ship goes through.
+    const forced = report.status !== 'ready';
+    if (forced) {
+      const refused = await client.request<{ applied: boolean; reason?: string }>(
+        'workspace/executeCommand',
+        {
+          command: 'flaglens.shipWinner',
+          arguments: [{ experiment: 'checkout-cta-test' }],
+        },
+      );
+      assert.equal(refused.applied, false);
+      assert.match(refused.reason ?? '', /not ready to ship/);
+    }
+    const result = await client.request<{ applied: boolean; reason?: string }>('workspace/executeCommand', {
+      command: 'flaglens.shipWinner',
+      arguments: [{ experiment: 'checkout-cta-test', ...(forced && { force: true, variant: 'treatment' }) }],
+    });
+    assert.equal(result.applied, true, result.reason);
+    const confirmations = client.prompts.filter((prompt) => /production is protected/.test(prompt.message));
+    assert.equal(confirmations.length, 1, 'production is protected: asked once');
+    assert.match(
+      readFileSync(join(temp.dir, 'flags/production.flagd.json'), 'utf8'),
+      /\["control", 0\],\s+\["treatment", 100\]/,
+    );
+    const definition = JSON.parse(readFileSync(join(temp.dir, EXPERIMENT), 'utf8')) as {
+      end: string | null;
+      decision?: { variant: string };
+    };
+    assert.equal(definition.decision?.variant, 'treatment');
+    assert.equal(definition.end, '2026-11-24T12:00:00.000Z');
+  });
 });
