@@ -222,5 +222,7 @@ export interface ExperimentReport {
   decision: ExperimentDecision;
   /** Share of planned units reached (min over variants), when a plan is set. */
   progress?: number;
+  /** Problems `check` finds in the definition (1-based positions in its file). */
+  definitionFindings: { line: number; column: number; severity: string; code: string; message: string }[];
   dailyUnits: DataHealth['dailyUnits'];
 }

@@ -311,6 +311,21 @@ describe('flaglens experiment on bad input', function () {
     }
   });
 
+  it("the JSON answer carries the definition's own findings with their positions", () => {
+    const temp = workspace({ 'events/e.ndjson': exposures({ a: 20, b: 20 }).join('\n') });
+    try {
+      const registry = join(temp.dir, 'flags/production.flagd.json');
+      writeFileSync(registry, readFileSync(registry, 'utf8').replace(',"experiment":"cta"', ''));
+      const { report: answer } = report(['cta', '--dir', temp.dir]);
+      assert.deepEqual(
+        answer.definitionFindings.map((finding) => [finding.code, finding.line, finding.severity]),
+        [['experiment/flag-not-linked', 1, 'warning']],
+      );
+    } finally {
+      temp.dispose();
+    }
+  });
+
   it('CSV events give the same answer as NDJSON', () => {
     const ndjson = exposures({ a: 30, b: 30 });
     const buys = ['a-1', 'a-2', 'b-1', 'b-2', 'b-3', 'b-4'].map((unit) =>

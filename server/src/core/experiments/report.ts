@@ -12,6 +12,7 @@ import type {
   MetricReport,
   VariantResult,
 } from '../../../../shared/src/experiment';
+import type { Finding } from '../../../../shared/src/registryModel';
 import type { RolloutShares } from './definitionChecks';
 import { analyzeMetrics } from './statistics/analyzeMetrics';
 import { unitsPerVariantNeeded } from './statistics/power';
@@ -28,6 +29,8 @@ const DAY_MS = 86_400_000;
 
 export interface ReportInput {
   definition: ExperimentDefinition;
+  /** The definition file's findings (from `FlagWorkspace.experimentFindings`). */
+  findings?: Finding[];
   data: ExperimentData;
   /** The flag's configured rollout in the experiment's environment. */
   shares: RolloutShares;
@@ -286,5 +289,14 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
       progress: Math.min(...definition.variants.map((variant) => health.units[variant] / planned)),
     }),
     dailyUnits: data.health.dailyUnits,
+    definitionFindings: (input.findings ?? [])
+      .filter((finding) => finding.file === definition.file)
+      .map((finding) => ({
+        line: finding.range.start.line + 1,
+        column: finding.range.start.character + 1,
+        severity: finding.severity,
+        code: finding.code,
+        message: finding.message,
+      })),
   };
 }

@@ -80,6 +80,10 @@ function healthLines(report: ExperimentReport): string[] {
   for (const sample of health.badRecordSamples)
     lines.push(`  ${sample.file}:${sample.line}: ${sample.message}`);
   for (const problem of health.problems) lines.push(`! ${problem}`);
+  for (const finding of report.definitionFindings)
+    lines.push(
+      `! ${report.file}:${finding.line}:${finding.column}: ${finding.severity} ${finding.code}: ${finding.message}`,
+    );
   return lines;
 }
 

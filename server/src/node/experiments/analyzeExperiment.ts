@@ -82,5 +82,10 @@ export async function analyzeExperiment(
       `${definition.file}: flag "${definition.flag}" is not defined in ${definition.environment}; run flaglens check.`,
     );
   const data = await collectExperimentData(workspace, definition, options);
-  return buildExperimentReport({ definition, data, shares: rolloutShares(flag) });
+  return buildExperimentReport({
+    definition,
+    data,
+    shares: rolloutShares(flag),
+    findings: workspace.experimentFindings(),
+  });
 }
