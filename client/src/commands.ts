@@ -58,6 +58,26 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand(id, run);
   return [
     register('flaglens.showOutput', () => ctx.output.show()),
+    register('flaglens.openExperimentDefinition', async (node?: unknown) => {
+      const uri = (node as { item?: { uri?: unknown } } | undefined)?.item?.uri;
+      if (typeof uri === 'string') await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+    }),
+    register('flaglens.revealExperimentFlag', (node?: unknown) => {
+      const flag = (node as { item?: { flag?: unknown } } | undefined)?.item?.flag;
+      return typeof flag === 'string'
+        ? vscode.commands.executeCommand('flaglens.findUsages', flag)
+        : undefined;
+    }),
+    // Ship the winner: the same confirmation and save as every registry edit.
+    register('flaglens.shipExperimentWinner', async (node?: unknown) => {
+      const experiment =
+        (node as { item?: { key?: unknown } } | undefined)?.item?.key ??
+        (node as { experiment?: unknown } | undefined)?.experiment;
+      if (typeof experiment !== 'string') return undefined;
+      const outcome = await runRegistryEdit(ctx.api, Commands.shipWinner, { experiment });
+      if (outcome.applied) ctx.refreshViews();
+      return outcome;
+    }),
     // The experiment lens and hover link: the report as a markdown preview.
     register('flaglens.openExperimentReport', async (node?: unknown) => {
       const experiment = (node as { experiment?: unknown } | undefined)?.experiment;

@@ -6,11 +6,12 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { Commands, IndexReadyNotification } from '../../shared/src/protocol';
+import { Commands, ExperimentsAnalysedNotification, IndexReadyNotification } from '../../shared/src/protocol';
 import { type CommandContext, finishCleanupAction, registerCommands } from './commands';
 import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import { ServerApi } from './serverApi';
+import { ExperimentsTreeProvider } from './views/experimentsTree';
 import { FlagsTreeProvider, ProblemsTreeProvider, StaleTreeProvider } from './views/flagTrees';
 
 /** What the extension gives other extensions and its own end-to-end tests. */
@@ -101,7 +102,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
   const fileFlags = new FlagsTreeProvider(api, 'activeFile');
   const stale = new StaleTreeProvider(api);
   const problems = new ProblemsTreeProvider();
+  const experiments = new ExperimentsTreeProvider(api);
   const refreshViews = () => {
+    experiments.refresh();
     flags.refresh();
     fileFlags.refresh();
     stale.refresh();
@@ -135,6 +138,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
     vscode.window.registerTreeDataProvider('flaglens.fileFlags', fileFlags),
     vscode.window.registerTreeDataProvider('flaglens.staleFlags', stale),
     vscode.window.registerTreeDataProvider('flaglens.problems', problems),
+    vscode.window.registerTreeDataProvider('flaglens.experiments', experiments),
+    // A new analysis of the experiments: their view shows it (lenses are refreshed by the server).
+    client.onNotification(ExperimentsAnalysedNotification.method, () => experiments.refresh()),
     vscode.window.onDidChangeActiveTextEditor(() => fileFlags.refresh()),
     vscode.languages.onDidChangeDiagnostics(() => {
       problems.refresh();

@@ -2,6 +2,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   type CommandOutcome,
   ExperimentReportRequest,
+  ExperimentsRequest,
   FlagDetailsRequest,
   FlagsRequest,
   PreviewChangeRequest,
@@ -25,6 +26,10 @@ export class ServerApi {
       flag,
       env,
     } satisfies FlagDetailsRequest.Params);
+  }
+
+  experiments(): Promise<ExperimentsRequest.Result> {
+    return this.client.sendRequest(ExperimentsRequest.method, {});
   }
 
   experimentReport(experiment: string): Promise<ExperimentReportRequest.Result> {

@@ -33,6 +33,28 @@ export namespace ExperimentReportRequest {
   }
 }
 
+/** One experiment as the Experiments view lists it. */
+export interface ExperimentListItem {
+  key: string;
+  /** Workspace-relative definition file, and its URI. */
+  file: string;
+  uri: string;
+  flag: string;
+  environment: string;
+  /** How the view groups it: what needs attention first. */
+  group: 'unhealthy' | 'rollback' | 'ready' | 'running' | 'concluded' | 'error';
+  /** The lens's sentence: primary lift, chance to win, state. */
+  summary: string;
+  /** The decision's reason, or why there are no results. */
+  detail: string;
+  winner: string | null;
+}
+
+export namespace ExperimentsRequest {
+  export const method = 'flaglens/experiments';
+  export type Result = ExperimentListItem[];
+}
+
 /** Sent after each background analysis of the experiments (lenses and hovers then show it). */
 export namespace ExperimentsAnalysedNotification {
   export const method = 'flaglens/experimentsAnalysed';

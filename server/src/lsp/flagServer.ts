@@ -23,6 +23,7 @@ import {
   FlagDetailsRequest,
   FlagsRequest,
   ExperimentReportRequest,
+  ExperimentsRequest,
   ExperimentsAnalysedNotification,
   IndexReadyNotification,
   PreviewChangeRequest,
@@ -54,6 +55,7 @@ import type { FlagHistory } from '../core/stale/staleness';
 import { type AnalyzeExperiment, createExperimentRefresher } from './experimentRefresh';
 import { renderReportMarkdown } from '../core/experiments/reportText';
 import { planShipWinner, readShipWinnerArguments } from '../core/experiments/shipWinner';
+import { experimentList } from '../core/features/experimentInsights';
 
 /** What the server needs from the process it runs in (Node today; a browser worker later). */
 export interface ServerRuntime {
@@ -663,6 +665,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
           ? { report: analysis.report, markdown: renderReportMarkdown(analysis.report), error: null }
           : { report: null, markdown: null, error: analysis.message };
       },
+    ),
+  );
+
+  connection.onRequest(
+    ExperimentsRequest.method,
+    guard('experiments', [] as ExperimentsRequest.Result, () =>
+      workspaces.flatMap((workspace) => experimentList(workspace)),
     ),
   );
 

@@ -6,6 +6,8 @@ import type { ExperimentDefinition, ExperimentReport, MetricReport } from '../..
 import type { CachedAnalysis } from '../experiments/reportCache';
 import { percent, points, pValue, signedPercent } from '../experiments/wording';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
+import type { ExperimentListItem } from '../../../../shared/src/protocol';
+import { uriOf } from './navigation';
 
 /** The client command that opens an experiment's report (VS Code; other clients show the title). */
 export const OPEN_EXPERIMENT_REPORT = 'flaglens.openExperimentReport';
@@ -99,4 +101,40 @@ export function experimentMarkdown(
     `Units: ${units}${report.health.srmPValue !== null ? ` (SRM p=${pValue(report.health.srmPValue)})` : ''} · data as of ${report.asOf.slice(0, 16).replace('T', ' ')} UTC · ${link}`,
   );
   return lines.join('\n');
+}
+
+/** Every experiment of a workspace with its state, for the Experiments view. */
+export function experimentList(workspace: FlagWorkspace): ExperimentListItem[] {
+  return workspace.experiments.definitions().map((definition) => {
+    const analysis = workspace.experimentReports.get(definition.key);
+    const report = analysis?.kind === 'report' ? analysis.report : undefined;
+    const group: ExperimentListItem['group'] = !analysis
+      ? 'running'
+      : !report
+        ? 'error'
+        : report.status === 'unhealthy'
+          ? 'unhealthy'
+          : report.status === 'concluded'
+            ? 'concluded'
+            : report.decision.verdict === 'rollback'
+              ? 'rollback'
+              : report.status === 'ready'
+                ? 'ready'
+                : 'running';
+    return {
+      key: definition.key,
+      file: definition.file,
+      uri: uriOf(workspace, definition.file),
+      flag: definition.flag,
+      environment: definition.environment,
+      group,
+      summary: experimentLensTitle(definition, analysis).replace(/^experiment [^:]+: /, ''),
+      detail: report
+        ? report.decision.reason
+        : analysis?.kind === 'error'
+          ? analysis.message
+          : 'Analysing the events.',
+      winner: report?.decision.verdict === 'ship' ? (report.decision.variant ?? null) : null,
+    };
+  });
 }
