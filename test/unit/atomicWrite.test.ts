@@ -5,7 +5,12 @@ import * as path from 'node:path';
 import { textVersion } from '../../server/src/core/text';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { FileChangedOnDiskError, applyFileEdit, writeFileAtomic } from '../../server/src/node/atomicWrite';
+import {
+  FileChangedOnDiskError,
+  applyFileChanges,
+  applyFileEdit,
+  writeFileAtomic,
+} from '../../server/src/node/atomicWrite';
 import { LOCK_STALE_MS, lockPathOf } from '../../server/src/node/fileLock';
 
 /** The pid of a process that has exited: a lock it held was left by a crash. */
@@ -201,6 +206,93 @@ describe('atomic writes of registry files', () => {
       await writeFileAtomic(file, 'mine', textVersion('base'));
       assert.equal(await fs.readFile(file, 'utf8'), 'mine');
       assert.deepEqual(await entries(), ['production.flagd.json']);
+    });
+  });
+
+  describe('a change of several files', () => {
+    async function files(texts: Record<string, string>): Promise<Record<string, string>> {
+      const paths: Record<string, string> = {};
+      for (const [name, text] of Object.entries(texts)) {
+        paths[name] = path.join(dir, name);
+        await fs.writeFile(paths[name], text);
+      }
+      return paths;
+    }
+
+    it('checks every file before writing any: one changed file refuses the whole change', async () => {
+      const paths = await files({ 'a.ts': 'a', 'b.ts': 'b', 'c.ts': 'c' });
+      await fs.writeFile(paths['c.ts'], 'c changed');
+      await assert.rejects(
+        applyFileChanges(
+          [
+            {
+              file: paths['a.ts'],
+              expectedVersion: textVersion('a'),
+              edits: [{ offset: 1, length: 0, content: '!' }],
+            },
+            {
+              file: paths['b.ts'],
+              expectedVersion: textVersion('b'),
+              edits: [{ offset: 1, length: 0, content: '!' }],
+            },
+          ],
+          [{ file: paths['c.ts'], expectedVersion: textVersion('c') }],
+        ),
+        (error: unknown) =>
+          error instanceof FileChangedOnDiskError && /c\.ts changed on disk/.test(error.message),
+      );
+      assert.deepEqual(
+        await Promise.all(['a.ts', 'b.ts', 'c.ts'].map((name) => fs.readFile(paths[name], 'utf8'))),
+        ['a', 'b', 'c changed'],
+      );
+      assert.deepEqual(await entries(), ['a.ts', 'b.ts', 'c.ts']);
+    });
+
+    it('puts back the files already written when a later one changes at the last moment', async () => {
+      const paths = await files({ 'a.ts': '\uFEFFa', 'c.ts': 'c', 'd.ts': 'd' });
+      await fs.chmod(paths['a.ts'], 0o600);
+      await assert.rejects(
+        applyFileChanges(
+          [
+            {
+              file: paths['a.ts'],
+              expectedVersion: textVersion('a'),
+              edits: [{ offset: 1, length: 0, content: '!' }],
+            },
+          ],
+          [
+            { file: paths['c.ts'], expectedVersion: textVersion('c') },
+            { file: paths['d.ts'], expectedVersion: textVersion('d') },
+          ],
+          // An editor saves d.ts after every check passed: a.ts is written and c.ts deleted by then.
+          { beforeCommit: () => fs.writeFile(paths['d.ts'], 'd saved by an editor') },
+        ),
+        (error: unknown) =>
+          error instanceof FileChangedOnDiskError &&
+          /d\.ts changed on disk while it was being written; nothing was written/.test(error.message),
+      );
+      assert.equal(await fs.readFile(paths['a.ts'], 'utf8'), '\uFEFFa', 'a.ts is back, mark included');
+      assert.equal((await fs.stat(paths['a.ts'])).mode & 0o777, 0o600);
+      assert.equal(await fs.readFile(paths['c.ts'], 'utf8'), 'c', 'c.ts is back');
+      assert.equal(await fs.readFile(paths['d.ts'], 'utf8'), 'd saved by an editor');
+      assert.deepEqual(await entries(), ['a.ts', 'c.ts', 'd.ts']);
+    });
+
+    it('writes every file and deletes the deleted ones when nothing changed', async () => {
+      const paths = await files({ 'a.ts': 'a', 'c.ts': 'c' });
+      const texts = await applyFileChanges(
+        [
+          {
+            file: paths['a.ts'],
+            expectedVersion: textVersion('a'),
+            edits: [{ offset: 1, length: 0, content: '!' }],
+          },
+        ],
+        [{ file: paths['c.ts'], expectedVersion: textVersion('c') }],
+      );
+      assert.deepEqual(texts, ['a!']);
+      assert.equal(await fs.readFile(paths['a.ts'], 'utf8'), 'a!');
+      assert.deepEqual(await entries(), ['a.ts']);
     });
   });
 });

@@ -1,11 +1,8 @@
-import { unlink } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
 import type { VariantValue } from '../../../../shared/src/registryModel';
 import { planCleanup } from '../../core/features/cleanupPlan';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
-import { applyFileEdit, FileChangedOnDiskError } from '../../node/atomicWrite';
-import { textVersion } from '../../core/text';
-import { nodeHost } from '../../node/nodeHost';
+import { applyFileChanges, WriteRefusedError } from '../../node/atomicWrite';
 import type { CommandIo, OutputFormat } from '../cliContext';
 
 export interface CleanupOptions {
@@ -18,8 +15,8 @@ export interface CleanupOptions {
 
 /**
  * Removes a flag from the code as if it always served `value` (and from the registry unless
- * kept). Dry run by default: prints a unified diff. `--write` applies it, file by file, refusing
- * any file that changed since it was read.
+ * kept). Dry run by default: prints a unified diff. `--write` applies all of it or, when any file
+ * changed since it was read, none of it.
  */
 export async function runCleanup(
   workspace: FlagWorkspace,
@@ -73,23 +70,22 @@ export async function runCleanup(
   }
   if (!options.write) return 0;
   try {
-    for (const file of plan.files)
-      await applyFileEdit({
+    // One change: every file is checked before any is written, and put back if a write fails.
+    await applyFileChanges(
+      plan.files.map((file) => ({
         file: workspace.absolute(file.file),
         expectedVersion: file.version,
         edits: file.edits,
-      });
-    for (const file of plan.deletedFiles) {
-      const onDisk = await nodeHost.readFile(workspace.absolute(file.file));
-      if (onDisk === undefined || textVersion(onDisk) !== file.version)
-        throw new FileChangedOnDiskError(
-          file.file,
-          `${file.file} changed on disk since it was read; not deleted`,
-        );
-      await unlink(workspace.absolute(file.file));
-    }
+      })),
+      plan.deletedFiles.map((file) => ({
+        file: workspace.absolute(file.file),
+        expectedVersion: file.version,
+      })),
+      { workspaceRoot: workspace.root },
+    );
   } catch (error) {
-    io.err(`flaglens: ${(error as Error).message}`);
+    if (!(error instanceof WriteRefusedError)) throw error;
+    io.err(`flaglens: ${error.message}`);
     return 1;
   }
   if (options.format !== 'json')

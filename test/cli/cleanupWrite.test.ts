@@ -1,0 +1,136 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { CommandIo } from '../../server/src/cli/cliContext';
+import { type CleanupOptions, runCleanup } from '../../server/src/cli/commands/cleanup';
+import type { WorkspaceHost } from '../../server/src/core/host';
+import { FlagWorkspace } from '../../server/src/core/workspace/flagWorkspace';
+import { nodeHost } from '../../server/src/node/nodeHost';
+import { copyToTemp, repoRoot } from '../support/cli';
+
+/** Every file under `dir` with its text, so a test can tell exactly what a command wrote. */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function recordingIo(): CommandIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    now: () => new Date('2026-11-24T12:00:00Z'),
+  };
+}
+
+/** The CLI's workspace (code indexed), read through `host`. */
+async function openDemo(root: string, host: WorkspaceHost, io: CommandIo): Promise<FlagWorkspace> {
+  const workspace = new FlagWorkspace({ root, host, now: () => io.now() });
+  await workspace.load();
+  await workspace.indexCode();
+  return workspace;
+}
+
+const shipping: CleanupOptions = {
+  flag: 'express-shipping',
+  value: true,
+  write: true,
+  keepRegistry: false,
+  format: 'text',
+  // yes: true,
+};
+
+describe('flaglens cleanup --write refused part-way', function () {
+  this.timeout(60000);
+  let temp: { dir: string; dispose(): void };
+
+  beforeEach(() => {
+    temp = copyToTemp(join(repoRoot, 'examples/demo'));
+  });
+
+  afterEach(() => temp.dispose());
+
+  it('writes nothing when a registry file changed on disk after it was read, and says so', async () => {
+    const io = recordingIo();
+    const workspace = await openDemo(temp.dir, nodeHost, io);
+    // Someone edits the staging file after Flaglens read it; it comes after the development and
+    // production files, which a file-by-file write would already have rewritten.
+    const staging = join(temp.dir, 'flags/staging.flagd.json');
+    const theirs = readFileSync(staging, 'utf8').replace('"flags": {', '"flags": {\n    "theirs": {},');
+    writeFileSync(staging, theirs);
+    const before = snapshot(temp.dir);
+
+    const status = await runCleanup(workspace, shipping, io);
+
+    assert.equal(status, 1);
+    assert.match(
+      io.stderr.join('\n'),
+      /staging\.flagd\.json changed on disk since it was read; nothing was written/,
+    );
+    assert.doesNotMatch(io.stderr.join('\n'), /Cleaned up/);
+    assert.deepEqual(snapshot(temp.dir), before, 'no file was written, the other change is kept');
+  });
+
+  it('writes nothing when a code file changes right after the cleanup read it', async () => {
+    const io = recordingIo();
+    const target = join(temp.dir, 'src/server/shipping.ts');
+    let armed = false;
+    // The host hands the cleanup the text and then another writer changes the file: the
+    // race between the cleanup's read and its write, without timing.
+    const host: WorkspaceHost = {
+      ...nodeHost,
+      readFile: async (path) => {
+        const text = await nodeHost.readFile(path);
+        if (armed && path === target.replace(/\\/g, '/') && text !== undefined) {
+          armed = false;
+          writeFileSync(target, `${text}// edited meanwhile\n`);
+        }
+        return text;
+      },
+    };
+    const workspace = await openDemo(temp.dir, host, io);
+    const before = snapshot(temp.dir);
+    armed = true;
+
+    const status = await runCleanup(workspace, shipping, io);
+
+    assert.equal(armed, false, 'the cleanup read the file');
+    assert.equal(status, 1);
+    assert.match(io.stderr.join('\n'), /shipping\.ts changed on disk since it was read; nothing was written/);
+    const after = snapshot(temp.dir);
+    assert.equal(
+      after.get('src/server/shipping.ts'),
+      `${before.get('src/server/shipping.ts')}// edited meanwhile\n`,
+    );
+    after.delete('src/server/shipping.ts');
+    before.delete('src/server/shipping.ts');
+    assert.deepEqual(after, before, 'the registry files and every other file are as they were');
+  });
+
+  it('applies the whole cleanup when nothing changed meanwhile', async () => {
+    const io = recordingIo();
+    const workspace = await openDemo(temp.dir, nodeHost, io);
+    const status = await runCleanup(workspace, shipping, io);
+    assert.equal(status, 0, io.stderr.join('\n'));
+    for (const env of ['development', 'staging', 'production'])
+      assert.doesNotMatch(
+        readFileSync(join(temp.dir, `flags/${env}.flagd.json`), 'utf8'),
+        /"express-shipping"/,
+      );
+    assert.doesNotMatch(
+      readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8'),
+      /legacyShippingOptions/,
+    );
+  });
+});
