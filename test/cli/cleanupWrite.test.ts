@@ -6,7 +6,7 @@ import { type CleanupOptions, runCleanup } from '../../server/src/cli/commands/c
 import type { WorkspaceHost } from '../../server/src/core/host';
 import { FlagWorkspace } from '../../server/src/core/workspace/flagWorkspace';
 import { nodeHost } from '../../server/src/node/nodeHost';
-import { copyToTemp, repoRoot } from '../support/cli';
+import { copyToTemp, repoRoot, runCli } from '../support/cli';
 
 /** Every file under `dir` with its text, so a test can tell exactly what a command wrote. */
 function snapshot(dir: string): Map<string, string> {
@@ -48,7 +48,7 @@ const shipping: CleanupOptions = {
   write: true,
   keepRegistry: false,
   format: 'text',
-  // yes: true,
+  yes: true,
 };
 
 describe('flaglens cleanup --write refused part-way', function () {
@@ -132,5 +132,80 @@ describe('flaglens cleanup --write refused part-way', function () {
       readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8'),
       /legacyShippingOptions/,
     );
+  });
+});
+
+describe('flaglens cleanup --write on a protected environment', function () {
+  this.timeout(60000);
+  let temp: { dir: string; dispose(): void };
+
+  beforeEach(() => {
+    temp = copyToTemp(join(repoRoot, 'examples/demo'));
+  });
+
+  afterEach(() => temp.dispose());
+
+  it('asks for --yes before removing a flag from production, as toggle does, and writes nothing', () => {
+    const before = snapshot(temp.dir);
+    const cleanup = runCli(['cleanup', 'express-shipping', '--value', 'true', '--write', '--dir', temp.dir]);
+    const toggle = runCli(['toggle', 'express-shipping', '--env', 'production', '--off', '--dir', temp.dir]);
+    assert.equal(cleanup.status, 1, cleanup.stderr);
+    assert.match(
+      cleanup.stderr,
+      /flaglens: production is a protected environment; re-run with --yes to remove express-shipping from it\. Nothing was written\./,
+    );
+    assert.equal(toggle.status, 1, 'toggle refuses the same environment without --yes');
+    assert.match(toggle.stderr, /production is a protected environment; re-run with --yes/);
+    const json = runCli([
+      'cleanup',
+      'express-shipping',
+      '--value',
+      'true',
+      '--write',
+      '--format',
+      'json',
+      '--dir',
+      temp.dir,
+    ]);
+    assert.equal(json.status, 1);
+    assert.equal((JSON.parse(json.stdout) as { written: boolean }).written, false, 'the JSON says so too');
+    assert.deepEqual(snapshot(temp.dir), before);
+  });
+
+  it('removes it with --yes', () => {
+    const cleanup = runCli([
+      'cleanup',
+      'express-shipping',
+      '--value',
+      'true',
+      '--write',
+      '--yes',
+      '--dir',
+      temp.dir,
+    ]);
+    assert.equal(cleanup.status, 0, cleanup.stderr);
+    assert.doesNotMatch(
+      readFileSync(join(temp.dir, 'flags/production.flagd.json'), 'utf8'),
+      /"express-shipping"/,
+    );
+  });
+
+  it('needs no --yes when the registry is kept or for a dry run', () => {
+    const before = snapshot(temp.dir);
+    const dry = runCli(['cleanup', 'express-shipping', '--value', 'true', '--dir', temp.dir]);
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.deepEqual(snapshot(temp.dir), before);
+    const kept = runCli([
+      'cleanup',
+      'express-shipping',
+      '--value',
+      'true',
+      '--write',
+      '--keep-registry',
+      '--dir',
+      temp.dir,
+    ]);
+    assert.equal(kept.status, 0, kept.stderr);
+    assert.match(readFileSync(join(temp.dir, 'flags/production.flagd.json'), 'utf8'), /"express-shipping"/);
   });
 });

@@ -10,6 +10,8 @@ export interface CleanupOptions {
   value: VariantValue | null;
   write: boolean;
   keepRegistry: boolean;
+  /** Confirms a change to a protected environment's registry file, as for toggle. */
+  yes: boolean;
   format: OutputFormat;
 }
 
@@ -30,13 +32,14 @@ export async function runCleanup(
     io.err(`flaglens: nothing to clean up for "${options.flag}"`);
     return 1;
   }
-  if (options.format === 'json') {
+  // JSON is printed once the outcome is known, so that `written` is true only when it was.
+  const printJson = (written: boolean) =>
     io.out(
       JSON.stringify(
         {
           flag: options.flag,
           value: options.value,
-          written: options.write,
+          written,
           files: plan.files.map((file) => file.file),
           deletedFiles: plan.deletedFiles.map((file) => file.file),
           report: plan.report,
@@ -45,7 +48,7 @@ export async function runCleanup(
         2,
       ),
     );
-  } else {
+  if (options.format !== 'json') {
     for (const file of plan.files)
       io.out(
         createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.before, file.after, '', '', {
@@ -68,7 +71,27 @@ export async function runCleanup(
         );
     }
   }
-  if (!options.write) return 0;
+  const finish = (status: number, written: boolean) => {
+    if (options.format === 'json') printJson(written);
+    return status;
+  };
+  if (!options.write) return finish(0, false);
+  const touched = new Set(plan.files.map((file) => file.file));
+  const protectedEnvironments = workspace
+    .environments()
+    .filter((env) => workspace.isProtected(env))
+    .filter((env) => {
+      const file = workspace.registry.fileOfEnvironment(env);
+      return file !== undefined && touched.has(file.file);
+    });
+  // The rule of every command that edits a registry: a protected environment needs --yes.
+  if (protectedEnvironments.length > 0 && !options.yes) {
+    const one = protectedEnvironments.length === 1;
+    io.err(
+      `flaglens: ${protectedEnvironments.join(', ')} ${one ? 'is a protected environment' : 'are protected environments'}; re-run with --yes to remove ${options.flag} from ${one ? 'it' : 'them'}. Nothing was written.`,
+    );
+    return finish(1, false);
+  }
   try {
     // One change: every file is checked before any is written, and put back if a write fails.
     await applyFileChanges(
@@ -86,11 +109,11 @@ export async function runCleanup(
   } catch (error) {
     if (!(error instanceof WriteRefusedError)) throw error;
     io.err(`flaglens: ${error.message}`);
-    return 1;
+    return finish(1, false);
   }
   if (options.format !== 'json')
     io.err(
       `Cleaned up ${options.flag}: ${plan.files.length} file(s) changed, ${plan.deletedFiles.length} deleted.`,
     );
-  return 0;
+  return finish(0, true);
 }
