@@ -1,12 +1,23 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CommandIo } from '../../server/src/cli/cliContext';
 import { type CleanupOptions, runCleanup } from '../../server/src/cli/commands/cleanup';
+import { runRegistryEdit } from '../../server/src/cli/commands/edit';
+import { toggleFlag } from '../../server/src/core/edits/registryEdits';
 import type { WorkspaceHost } from '../../server/src/core/host';
 import { FlagWorkspace } from '../../server/src/core/workspace/flagWorkspace';
 import { nodeHost } from '../../server/src/node/nodeHost';
-import { copyToTemp, repoRoot, runCli } from '../support/cli';
+import { copyToTemp, repoRoot, runCli, tempDir } from '../support/cli';
 
 /** Every file under `dir` with its text, so a test can tell exactly what a command wrote. */
 function snapshot(dir: string): Map<string, string> {
@@ -118,6 +129,35 @@ describe('flaglens cleanup --write refused part-way', function () {
     assert.deepEqual(after, before, 'the registry files and every other file are as they were');
   });
 
+  it('refuses, writing nothing, when a registry file was swapped for a link out of the workspace', async () => {
+    const io = recordingIo();
+    const workspace = await openDemo(temp.dir, nodeHost, io);
+    // The same text, so every version check passes: only the link gives the swap away.
+    const staging = join(temp.dir, 'flags/staging.flagd.json');
+    const outside = tempDir();
+    try {
+      const target = join(outside.dir, 'staging.flagd.json');
+      copyFileSync(staging, target);
+      rmSync(staging);
+      symlinkSync(target, staging);
+      const before = snapshot(temp.dir);
+      const outsideBefore = readFileSync(target, 'utf8');
+
+      const status = await runCleanup(workspace, shipping, io);
+
+      assert.equal(status, 1);
+      assert.match(
+        io.stderr.join('\n'),
+        /staging\.flagd\.json leads outside the workspace \(to .*\) through a symbolic link; Flaglens does not write there, so nothing was written/,
+      );
+      assert.equal(readFileSync(target, 'utf8'), outsideBefore, 'the file outside is untouched');
+      assert.deepEqual(readdirSync(outside.dir), ['staging.flagd.json']);
+      assert.deepEqual(snapshot(temp.dir), before, 'and nothing inside was written');
+    } finally {
+      outside.dispose();
+    }
+  });
+
   it('applies the whole cleanup when nothing changed meanwhile', async () => {
     const io = recordingIo();
     const workspace = await openDemo(temp.dir, nodeHost, io);
@@ -207,5 +247,54 @@ describe('flaglens cleanup --write on a protected environment', function () {
     ]);
     assert.equal(kept.status, 0, kept.stderr);
     assert.match(readFileSync(join(temp.dir, 'flags/production.flagd.json'), 'utf8'), /"express-shipping"/);
+  });
+});
+
+describe('flaglens toggle on a registry file swapped for a link out of the workspace', () => {
+  it('refuses with a message and leaves the linked file alone', async () => {
+    const workspace = tempDir();
+    const outside = tempDir();
+    try {
+      const text =
+        '{"flags":{"a":{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on"}}}\n';
+      mkdirSync(join(workspace.dir, 'flags'));
+      const file = join(workspace.dir, 'flags/development.flagd.json');
+      writeFileSync(file, text);
+      const io = recordingIo();
+      const loaded = new FlagWorkspace({ root: workspace.dir, host: nodeHost, now: () => io.now() });
+      await loaded.load();
+      // Swapped after Flaglens read it, for a link to a file with the same text.
+      const target = join(outside.dir, 'development.flagd.json');
+      writeFileSync(target, text);
+      rmSync(file);
+      symlinkSync(target, file);
+
+      const status = await runRegistryEdit(
+        loaded,
+        {
+          flag: 'a',
+          env: 'development',
+          description: 'disable a',
+          yes: false,
+          format: 'text',
+          makeEdits: (current) => toggleFlag(current, 'a', false),
+        },
+        io,
+      ).catch((error: Error) => {
+        io.err(error.message);
+        return 1;
+      });
+
+      assert.equal(status, 1);
+      assert.match(
+        io.stderr.join('\n'),
+        /development\.flagd\.json leads outside the workspace .* nothing was written/,
+      );
+      assert.equal(readFileSync(target, 'utf8'), text);
+      assert.deepEqual(readdirSync(outside.dir), ['development.flagd.json']);
+    } finally {
+      workspace.dispose();
+      outside.dispose();
+    }
   });
 });
