@@ -1,5 +1,6 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/flagServer';
+import { applyFileChanges } from './atomicWrite';
 import { readFlagHistory } from './gitHistory';
 import { nodeHost } from './nodeHost';
 import { watchFiles } from './watchFiles';
@@ -12,6 +13,9 @@ startServer(connection, {
   now: process.env.FLAGLENS_NOW ? () => new Date(process.env.FLAGLENS_NOW ?? '') : undefined,
   watchFiles,
   readFlagHistory: (root, files) => readFlagHistory(root, files),
+  writeFiles: async (edits, workspaceRoot) => {
+    await applyFileChanges(edits, [], { workspaceRoot });
+  },
 });
 connection.listen();
 
