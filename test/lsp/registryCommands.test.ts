@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '../../shared/src/protocol';
-import { copyToTemp, repoRoot } from '../support/cli';
+import { copyToTemp, repoRoot, tempDir } from '../support/cli';
 import { TestLspClient } from '../support/lspClient';
 
 const fixture = join(repoRoot, 'test/fixtures/lsp-workspace');
@@ -88,5 +88,40 @@ describe('registry commands on a file that is not open in the editor', function 
     assert.equal(outcome.applied, false);
     assert.match(outcome.reason ?? '', /changed on disk/);
     assert.equal(readFileSync(path, 'utf8'), theirs);
+  });
+});
+
+describe('registry commands on an open registry file that is a link out of the workspace', function () {
+  this.timeout(60000);
+
+  it('refuses to edit it, sending no edit, and leaves the linked file alone', async () => {
+    const temp = copyToTemp(fixture);
+    const outside = tempDir();
+    const client = await TestLspClient.start(temp.dir);
+    try {
+      await client.indexReady;
+      // Swapped for a link to a copy outside the workspace, then opened in the editor.
+      const file = 'flags/development.flagd.json';
+      const target = join(outside.dir, 'development.flagd.json');
+      copyFileSync(join(temp.dir, file), target);
+      rmSync(join(temp.dir, file));
+      symlinkSync(target, join(temp.dir, file));
+      const before = readFileSync(target, 'utf8');
+      await client.open(file, before);
+
+      const outcome = await client.request<Outcome>('workspace/executeCommand', {
+        command: Commands.toggle,
+        arguments: [{ flag: 'dark-mode', env: 'development', enabled: true }],
+      });
+
+      assert.equal(outcome.applied, false);
+      assert.match(outcome.reason ?? '', /leads outside the workspace through a symbolic link/);
+      assert.deepEqual(client.appliedEdits, []);
+      assert.equal(readFileSync(target, 'utf8'), before);
+    } finally {
+      await client.stop();
+      temp.dispose();
+      outside.dispose();
+    }
   });
 });

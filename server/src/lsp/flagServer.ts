@@ -68,6 +68,8 @@ export interface ServerRuntime {
    * it, such edits go to the client with `version: null`, which cannot detect a change.
    */
   writeFiles?: (edits: FileEdit[], workspaceRoot: string) => Promise<void>;
+  /** False when `path`, symbolic links followed, lies outside `root`: no edit may go there. */
+  staysInside?: (path: string, root: string) => Promise<boolean>;
 }
 
 const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -662,6 +664,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         closed.push(fileEdit);
         continue;
       }
+      // Saving an open document writes through a link it may be; never out of the workspace.
+      if (
+        runtime.staysInside &&
+        !(await runtime.staysInside(workspace.absolute(fileEdit.file), workspace.root))
+      )
+        return refuse(
+          `${fileEdit.file} leads outside the workspace through a symbolic link; Flaglens does not write there, so nothing was written.`,
+        );
       const change = await versionedEdit(
         workspace,
         fileEdit.file,

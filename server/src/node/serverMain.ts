@@ -1,6 +1,6 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/flagServer';
-import { applyFileChanges } from './atomicWrite';
+import { applyFileChanges, staysInside } from './atomicWrite';
 import { readFlagHistory } from './gitHistory';
 import { nodeHost } from './nodeHost';
 import { watchFiles } from './watchFiles';
@@ -16,6 +16,7 @@ startServer(connection, {
   writeFiles: async (edits, workspaceRoot) => {
     await applyFileChanges(edits, [], { workspaceRoot });
   },
+  staysInside,
 });
 connection.listen();
 
