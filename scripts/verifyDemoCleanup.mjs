@@ -39,6 +39,8 @@ run(process.execPath, [
   '--value',
   'true',
   '--write',
+  // production is a protected environment in the demo
+  '--yes',
 ]);
 const shipping = readFileSync(join(demo, 'src/server/shipping.ts'), 'utf8');
 if (/EXPRESS_SHIPPING|legacyShippingOptions/.test(shipping)) {
@@ -49,5 +51,5 @@ run('npm', ['run', 'build']);
 run('npm', ['test']);
 rmSync(work, { recursive: true, force: true });
 console.log(
-  '\ndemo: builds and passes its tests after `flaglens cleanup express-shipping --value true --write`',
+  '\ndemo: builds and passes its tests after `flaglens cleanup express-shipping --value true --write --yes`',
 );

@@ -685,6 +685,8 @@ describe('flaglens cleanup on a copy of examples/demo', function () {
         '--dir',
         temp.dir,
         '--write',
+        // production is protected in the demo
+        '--yes',
       ]);
       assert.equal(written.status, 0, written.stderr);
       const shipping = readFileSync(join(temp.dir, 'src/server/shipping.ts'), 'utf8');

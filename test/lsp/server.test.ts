@@ -415,21 +415,9 @@ describe('language server over a real LSP connection', function () {
       [result.applied, result.description, result.files],
       [true, 'Enable dark-mode in development', ['flags/development.flagd.json']],
     );
-    // A minimal edit: "DISABLED" becomes "ENABLED" by replacing "DIS" with "EN".
-    const state = rangeOf(before, 'DIS', '"dark-mode"');
-    assert.deepEqual(client.appliedEdits, [
-      {
-        label: 'Enable dark-mode in development',
-        edit: {
-          documentChanges: [
-            {
-              textDocument: { uri: client.uri('flags/development.flagd.json'), version: null },
-              edits: [{ range: state, newText: 'EN' }],
-            },
-          ],
-        },
-      },
-    ]);
+    // No editor has the file open: the server writes it (under the CLI's lock, refusing a file
+    // changed since it was read) rather than sending an edit the client could not check.
+    assert.deepEqual(client.appliedEdits, []);
     assert.equal(
       read('flags/development.flagd.json'),
       replaceOnce(

@@ -43,6 +43,8 @@ export class TestLspClient {
   readonly events: string[] = [];
   /** Every `workspace/applyEdit` the server sent, in order. */
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
+  /** Runs when a `workspace/applyEdit` arrives, before it is applied: another writer's turn. */
+  beforeApplyEdit: (() => void) | undefined;
   /** Which button to press on the next prompt (title), or undefined to dismiss it. */
   promptAnswer: string | undefined = 'Apply';
   private versions = new Map<string, number>();
@@ -218,6 +220,7 @@ export class TestLspClient {
    */
   private async applyEdit(params: ApplyWorkspaceEditParams): Promise<{ applied: boolean }> {
     this.appliedEdits.push(params);
+    this.beforeApplyEdit?.();
     const byUri = new Map<string, TextEdit[]>();
     for (const change of params.edit.documentChanges ?? []) {
       if ('textDocument' in change)

@@ -5,7 +5,13 @@ import * as path from 'node:path';
 import { textVersion } from '../../server/src/core/text';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { FileChangedOnDiskError, applyFileEdit, writeFileAtomic } from '../../server/src/node/atomicWrite';
+import {
+  FileChangedOnDiskError,
+  WriteRefusedError,
+  applyFileChanges,
+  applyFileEdit,
+  writeFileAtomic,
+} from '../../server/src/node/atomicWrite';
 import { LOCK_STALE_MS, lockPathOf } from '../../server/src/node/fileLock';
 
 /** The pid of a process that has exited: a lock it held was left by a crash. */
@@ -199,6 +205,193 @@ describe('atomic writes of registry files', () => {
       const old = (Date.now() - LOCK_STALE_MS - 60_000) / 1000;
       await fs.utimes(lockPathOf(file), old, old);
       await writeFileAtomic(file, 'mine', textVersion('base'));
+      assert.equal(await fs.readFile(file, 'utf8'), 'mine');
+      assert.deepEqual(await entries(), ['production.flagd.json']);
+    });
+  });
+
+  describe('a change of several files', () => {
+    async function files(texts: Record<string, string>): Promise<Record<string, string>> {
+      const paths: Record<string, string> = {};
+      for (const [name, text] of Object.entries(texts)) {
+        paths[name] = path.join(dir, name);
+        await fs.writeFile(paths[name], text);
+      }
+      return paths;
+    }
+
+    it('checks every file before writing any: one changed file refuses the whole change', async () => {
+      const paths = await files({ 'a.ts': 'a', 'b.ts': 'b', 'c.ts': 'c' });
+      await fs.writeFile(paths['c.ts'], 'c changed');
+      await assert.rejects(
+        applyFileChanges(
+          [
+            {
+              file: paths['a.ts'],
+              expectedVersion: textVersion('a'),
+              edits: [{ offset: 1, length: 0, content: '!' }],
+            },
+            {
+              file: paths['b.ts'],
+              expectedVersion: textVersion('b'),
+              edits: [{ offset: 1, length: 0, content: '!' }],
+            },
+          ],
+          [{ file: paths['c.ts'], expectedVersion: textVersion('c') }],
+        ),
+        (error: unknown) =>
+          error instanceof FileChangedOnDiskError && /c\.ts changed on disk/.test(error.message),
+      );
+      assert.deepEqual(
+        await Promise.all(['a.ts', 'b.ts', 'c.ts'].map((name) => fs.readFile(paths[name], 'utf8'))),
+        ['a', 'b', 'c changed'],
+      );
+      assert.deepEqual(await entries(), ['a.ts', 'b.ts', 'c.ts']);
+    });
+
+    it('puts back the files already written when a later one changes at the last moment', async () => {
+      const paths = await files({ 'a.ts': '\uFEFFa', 'c.ts': 'c', 'd.ts': 'd' });
+      await fs.chmod(paths['a.ts'], 0o600);
+      await assert.rejects(
+        applyFileChanges(
+          [
+            {
+              file: paths['a.ts'],
+              expectedVersion: textVersion('a'),
+              edits: [{ offset: 1, length: 0, content: '!' }],
+            },
+          ],
+          [
+            { file: paths['c.ts'], expectedVersion: textVersion('c') },
+            { file: paths['d.ts'], expectedVersion: textVersion('d') },
+          ],
+          // An editor saves d.ts after every check passed: a.ts is written and c.ts deleted by then.
+          { beforeCommit: () => fs.writeFile(paths['d.ts'], 'd saved by an editor') },
+        ),
+        (error: unknown) =>
+          error instanceof FileChangedOnDiskError &&
+          /d\.ts changed on disk while it was being written; nothing was written/.test(error.message),
+      );
+      assert.equal(await fs.readFile(paths['a.ts'], 'utf8'), '\uFEFFa', 'a.ts is back, mark included');
+      assert.equal((await fs.stat(paths['a.ts'])).mode & 0o777, 0o600);
+      assert.equal(await fs.readFile(paths['c.ts'], 'utf8'), 'c', 'c.ts is back');
+      assert.equal(await fs.readFile(paths['d.ts'], 'utf8'), 'd saved by an editor');
+      assert.deepEqual(await entries(), ['a.ts', 'c.ts', 'd.ts']);
+    });
+
+    it('writes every file and deletes the deleted ones when nothing changed', async () => {
+      const paths = await files({ 'a.ts': 'a', 'c.ts': 'c' });
+      const texts = await applyFileChanges(
+        [
+          {
+            file: paths['a.ts'],
+            expectedVersion: textVersion('a'),
+            edits: [{ offset: 1, length: 0, content: '!' }],
+          },
+        ],
+        [{ file: paths['c.ts'], expectedVersion: textVersion('c') }],
+      );
+      assert.deepEqual(texts, ['a!']);
+      assert.equal(await fs.readFile(paths['a.ts'], 'utf8'), 'a!');
+      assert.deepEqual(await entries(), ['a.ts']);
+    });
+  });
+
+  describe('symbolic links and leftovers', () => {
+    let outside: string;
+
+    beforeEach(async () => {
+      outside = await fs.mkdtemp(path.join(os.tmpdir(), 'flaglens-outside-'));
+    });
+
+    afterEach(async () => {
+      await fs.rm(outside, { recursive: true, force: true });
+    });
+
+    it('refuses to write through a link that leaves the workspace, and leaves the target alone', async () => {
+      const target = path.join(outside, 'secret.json');
+      await fs.writeFile(target, '{"flags":{}}');
+      const link = path.join(dir, 'production.flagd.json');
+      await fs.symlink(target, link);
+      await assert.rejects(
+        writeFileAtomic(link, '{"flags":{"a":1}}', textVersion('{"flags":{}}'), { workspaceRoot: dir }),
+        (error: unknown) =>
+          error instanceof WriteRefusedError &&
+          /production\.flagd\.json leads outside the workspace \(to .*secret\.json\) through a symbolic link; .*nothing was written/.test(
+            error.message,
+          ),
+      );
+      assert.equal(await fs.readFile(target, 'utf8'), '{"flags":{}}');
+      assert.deepEqual(await fs.readdir(outside), ['secret.json'], 'no temp or lock file outside either');
+      assert.deepEqual(await entries(), ['production.flagd.json']);
+    });
+
+    it('refuses a file in a linked folder that leaves the workspace', async () => {
+      await fs.writeFile(path.join(outside, 'production.flagd.json'), 'x');
+      await fs.symlink(outside, path.join(dir, 'flags'));
+      await assert.rejects(
+        writeFileAtomic(path.join(dir, 'flags/production.flagd.json'), 'y', textVersion('x'), {
+          workspaceRoot: dir,
+        }),
+        WriteRefusedError,
+      );
+      assert.equal(await fs.readFile(path.join(outside, 'production.flagd.json'), 'utf8'), 'x');
+    });
+
+    it('writes through a link that stays inside the workspace, keeping the link', async () => {
+      await fs.mkdir(path.join(dir, 'shared'));
+      const real = path.join(dir, 'shared/flags.json');
+      await fs.writeFile(real, 'x');
+      const link = path.join(dir, 'production.flagd.json');
+      await fs.symlink(real, link);
+      await writeFileAtomic(link, 'y', textVersion('x'), { workspaceRoot: dir });
+      assert.equal(await fs.readFile(real, 'utf8'), 'y');
+      assert.ok((await fs.lstat(link)).isSymbolicLink());
+    });
+
+    it('removes temp files and broken locks of its own naming left next to the file, and nothing else', async () => {
+      const file = path.join(dir, 'production.flagd.json');
+      await fs.writeFile(file, 'x');
+      const ours = [
+        '.production.flagd.json.0123456789ab.tmp',
+        '.production.flagd.json.flaglens-lock.0123456789abcdef.stale',
+      ];
+      const others = [
+        '.production.flagd.json.swp',
+        '.production.flagd.json.note.tmp',
+        '.staging.flagd.json.0123456789ab.tmp',
+        'x.tmp',
+      ];
+      for (const name of [...ours, ...others]) await fs.writeFile(path.join(dir, name), 'left over');
+      await writeFileAtomic(file, 'y', textVersion('x'));
+      assert.deepEqual(await entries(), [...others, 'production.flagd.json'].sort());
+    });
+
+    it('recovers from a writer killed with -9 between staging and renaming: lock broken, temp removed', async () => {
+      const file = path.join(dir, 'production.flagd.json');
+      await fs.writeFile(file, 'base');
+      // A real writer process that stops, holding the lock with its temp file written, until killed.
+      const module = path.join(__dirname, '../../server/src/node/atomicWrite.ts');
+      const child = spawn(
+        process.execPath,
+        [
+          '-r',
+          'tsx/cjs',
+          '-e',
+          `require(${JSON.stringify(module)}).writeFileAtomic(${JSON.stringify(file)}, 'theirs', ${JSON.stringify(textVersion('base'))}, {
+            beforeCommit: () => { process.send('staged'); return new Promise(() => {}); },
+          });`,
+        ],
+        { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      );
+      await new Promise((resolve) => child.once('message', resolve));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      assert.equal((await entries()).length, 3, 'the killed writer left its lock and its temp file');
+
+      await writeFileAtomic(file, 'mine', textVersion('base'));
+
       assert.equal(await fs.readFile(file, 'utf8'), 'mine');
       assert.deepEqual(await entries(), ['production.flagd.json']);
     });

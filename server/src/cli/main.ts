@@ -124,7 +124,7 @@ const commands: Record<string, CommandSpec> = {
   },
   cleanup: {
     summary: 'remove a stale flag from the code (and the registry): a diff, or the rewrite',
-    usage: 'flaglens cleanup <flag> --value <json> [--write] [--keep-registry] [--dir d]',
+    usage: 'flaglens cleanup <flag> --value <json> [--write] [--keep-registry] [--yes] [--dir d]',
     options: {
       ...common,
       value: {
@@ -133,6 +133,7 @@ const commands: Record<string, CommandSpec> = {
       },
       write: { type: 'boolean', description: 'apply the change instead of printing a diff' },
       'keep-registry': { type: 'boolean', description: 'leave the flag in the registry files' },
+      yes: { type: 'boolean', description: 'confirm removing the flag from a protected environment' },
     },
     formats: ['text', 'json'],
     run: async (args, io, cwd) => {
@@ -147,6 +148,7 @@ const commands: Record<string, CommandSpec> = {
           value,
           write: Boolean(args.values.write),
           keepRegistry: Boolean(args.values['keep-registry']),
+          yes: Boolean(args.values.yes),
           format: format(args, ['text', 'json']),
         },
         io,

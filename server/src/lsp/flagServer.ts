@@ -49,7 +49,7 @@ import { documentSymbols, workspaceSymbols } from '../core/features/symbols';
 import { OperationCancelled } from '../core/cancellation';
 import type { Logger, WorkspaceHost } from '../core/host';
 import { textVersion } from '../core/text';
-import { type OffsetEdit, offsetEditToRange } from '../core/textEdit';
+import { type FileEdit, type OffsetEdit, applyOffsetEdits, offsetEditToRange } from '../core/textEdit';
 import { FlagWorkspace } from '../core/workspace/flagWorkspace';
 import type { FlagHistory } from '../core/stale/staleness';
 import { type AnalyzeExperiment, createExperimentRefresher } from './experimentRefresh';
@@ -75,6 +75,14 @@ export interface ServerRuntime {
   analyzeExperiment?: AnalyzeExperiment;
   /** Experiment definitions as committed before their start, for the plan lock (git on Node). */
   readPreregisteredPlans?: (workspace: FlagWorkspace) => Promise<void>;
+  /**
+   * Writes edits of files no editor has open, all or none, each refused unless the file still
+   * has the version the edit was planned on (under the lock the CLI takes too, on Node). Without
+   * it, such edits go to the client with `version: null`, which cannot detect a change.
+   */
+  writeFiles?: (edits: FileEdit[], workspaceRoot: string) => Promise<void>;
+  /** False when `path`, symbolic links followed, lies outside `root`: no edit may go there. */
+  staysInside?: (path: string, root: string) => Promise<boolean>;
 }
 
 const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -597,33 +605,50 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         return applyCleanup(workspace, params.command, args);
       }
       if (params.command === Commands.cleanupApplied) return checkCleanupApplied(args);
-      let plan: RegistryChangePlan;
-      try {
-        plan =
-          params.command === Commands.shipWinner
-            ? shipWinnerPlan(workspace, args)
-            : planRegistryCommand(workspace, params.command, args, now());
-      } catch (error) {
-        if (error instanceof CommandError || (error as Error).name === 'RegistryEditError') {
-          void connection.window.showErrorMessage(`Flaglens: ${(error as Error).message}`);
-          return { applied: false, reason: (error as Error).message };
+      // One registry command at a time per workspace: each is planned on what the one before wrote.
+      return inRegistryQueue(workspace, async () => {
+        let plan: RegistryChangePlan;
+        try {
+          plan =
+            params.command === Commands.shipWinner
+              ? shipWinnerPlan(workspace, args)
+              : planRegistryCommand(workspace, params.command, args, now());
+        } catch (error) {
+          if (error instanceof CommandError || (error as Error).name === 'RegistryEditError') {
+            void connection.window.showErrorMessage(`Flaglens: ${(error as Error).message}`);
+            return { applied: false, reason: (error as Error).message };
+          }
+          throw error;
         }
-        throw error;
-      }
-      if (plan.protectedEnvironments.length > 0 && args.confirmed !== true) {
-        const changes = plan.preview
-          .map((entry) => `${entry.env}: ${entry.before} → ${entry.after}`)
-          .join('; ');
-        const answer = await connection.window.showWarningMessage(
-          `${plan.description}? ${plan.protectedEnvironments.join(', ')} is protected. ${changes}`,
-          { title: 'Apply' },
-          { title: 'Cancel' },
-        );
-        if (answer?.title !== 'Apply') return { applied: false, reason: 'cancelled' };
-      }
-      return applyPlan(workspace, plan);
+        if (plan.protectedEnvironments.length > 0 && args.confirmed !== true) {
+          const changes = plan.preview
+            .map((entry) => `${entry.env}: ${entry.before} → ${entry.after}`)
+            .join('; ');
+          const answer = await connection.window.showWarningMessage(
+            `${plan.description}? ${plan.protectedEnvironments.join(', ')} is protected. ${changes}`,
+            { title: 'Apply' },
+            { title: 'Cancel' },
+          );
+          if (answer?.title !== 'Apply') return { applied: false, reason: 'cancelled' };
+        }
+        return applyPlan(workspace, plan);
+      });
     }),
   );
+
+  const registryQueues = new Map<FlagWorkspace, Promise<unknown>>();
+  const inRegistryQueue = <T>(workspace: FlagWorkspace, run: () => Promise<T>): Promise<T> => {
+    const previous = registryQueues.get(workspace) ?? Promise.resolve();
+    const result = previous.then(run, run);
+    registryQueues.set(
+      workspace,
+      result.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return result;
+  };
 
   connection.onRequest(
     FlagsRequest.method,
@@ -766,10 +791,30 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     };
   };
 
-  /** Applies registry edits through the client, refusing when a file changed since it was read. */
+  /**
+   * Applies registry edits, refusing when a file changed since it was read: open documents
+   * through the client (their version guards the edit), files no editor has open written by the
+   * server itself (`runtime.writeFiles`), since the client could not tell that such a file
+   * changed and would apply the edit at the offsets of an older text. Afterwards the workspace
+   * holds the new texts, so the next command is planned on them.
+   */
   const applyPlan = async (workspace: FlagWorkspace, plan: RegistryChangePlan) => {
     const documentChanges: TextDocumentEdit[] = [];
+    const closed: typeof plan.files = [];
     for (const fileEdit of plan.files) {
+      const uri = URI.file(workspace.absolute(fileEdit.file)).toString();
+      if (!documents.get(uri) && runtime.writeFiles) {
+        closed.push(fileEdit);
+        continue;
+      }
+      // Saving an open document writes through a link it may be; never out of the workspace.
+      if (
+        runtime.staysInside &&
+        !(await runtime.staysInside(workspace.absolute(fileEdit.file), workspace.root))
+      )
+        return refuse(
+          `${fileEdit.file} leads outside the workspace through a symbolic link; Flaglens does not write there, so nothing was written.`,
+        );
       const change = await versionedEdit(
         workspace,
         fileEdit.file,
@@ -780,9 +825,57 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       if (typeof change === 'string') return refuse(change);
       documentChanges.push(change);
     }
-    const edit: WorkspaceEdit = { documentChanges };
-    const result = await connection.workspace.applyEdit({ label: plan.description, edit });
-    if (!result.applied) return refuse(result.failureReason ?? 'The editor did not apply the edit.');
+    const writeClosed = async (edits: FileEdit[]): Promise<string | undefined> => {
+      try {
+        await runtime.writeFiles?.(edits, workspace.root);
+        return undefined;
+      } catch (error) {
+        for (const edit of edits) {
+          const onDisk = await runtime.host.readFile(edit.file);
+          const file = workspace.relative(edit.file);
+          if (onDisk !== undefined && file !== undefined) workspace.updateFile(file, onDisk);
+        }
+        scheduleDiagnostics();
+        if (
+          (error as Error).name === 'FileChangedOnDiskError' ||
+          (error as Error).name === 'WriteRefusedError'
+        )
+          return (error as Error).message;
+        throw error;
+      }
+    };
+    const newTexts = closed.map((fileEdit) => applyOffsetEdits(fileEdit.text, fileEdit.edits));
+    const failure = await writeClosed(
+      closed.map((fileEdit) => ({
+        file: workspace.absolute(fileEdit.file),
+        expectedVersion: fileEdit.version,
+        edits: fileEdit.edits,
+      })),
+    );
+    if (failure) return refuse(failure);
+    closed.forEach((fileEdit, index) => workspace.updateFile(fileEdit.file, newTexts[index]));
+    if (documentChanges.length > 0) {
+      const edit: WorkspaceEdit = { documentChanges };
+      const result = await connection.workspace.applyEdit({ label: plan.description, edit });
+      if (!result.applied) {
+        // All or none: the files written above get their old text back.
+        const notUndone = await writeClosed(
+          closed.map((fileEdit, index) => ({
+            file: workspace.absolute(fileEdit.file),
+            expectedVersion: textVersion(newTexts[index]),
+            edits: [{ offset: 0, length: newTexts[index].length, content: fileEdit.text }],
+          })),
+        );
+        // When even that is refused, writeClosed has re-read what the disk holds.
+        if (!notUndone) closed.forEach((fileEdit) => workspace.updateFile(fileEdit.file, fileEdit.text));
+        return refuse(result.failureReason ?? 'The editor did not apply the edit.');
+      }
+      for (const change of documentChanges) {
+        const document = documents.get(change.textDocument.uri);
+        if (document) applyDocument(document);
+      }
+    }
+    scheduleDiagnostics();
     return {
       applied: true,
       description: plan.description,

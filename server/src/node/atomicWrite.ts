@@ -403,6 +403,17 @@ async function resolveTarget(path: string, root: string | undefined): Promise<st
   return target;
 }
 
+/** True when `path`, symbolic links followed, lies inside the folder `root`. */
+export async function staysInside(path: string, root: string): Promise<boolean> {
+  try {
+    await resolveTarget(path, await realDirectory(root));
+    return true;
+  } catch (error) {
+    if (error instanceof WriteRefusedError) return false;
+    throw error;
+  }
+}
+
 function isInside(path: string, root: string): boolean {
   const relative = nodePath.relative(root, path);
   return relative !== '' && !relative.startsWith('..') && !nodePath.isAbsolute(relative);

@@ -62,16 +62,30 @@ export class FileLock {
       };
       const body = JSON.stringify(owner);
       const deadline = Date.now() + LOCK_WAIT_MS;
+      // The lock last read and found held by a live process: while the lock file is the same
+      // one (inode and mtime), a poll needs only a stat, not a read and a pid check.
+      let checked: string | undefined;
+      let holder: LockOwner | undefined;
       for (let attempt = 0; ; attempt++) {
         if (await tryCreate(lockPath, body)) return new FileLock(path, lockPath, body, releaseInProcess);
-        const seen = await readLock(lockPath);
-        if (seen === undefined) continue; // released meanwhile: try again at once
-        if (isStale(seen)) {
-          await breakStale(lockPath, seen.text);
-          continue;
+        const stat = await fs.stat(lockPath).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        });
+        if (stat === undefined) continue; // released meanwhile: try again at once
+        const identity = `${stat.ino}:${stat.mtimeMs}`;
+        if (identity !== checked || Date.now() - stat.mtimeMs > LOCK_STALE_MS) {
+          const seen = await readLock(lockPath);
+          if (seen === undefined) continue;
+          if (isStale(seen)) {
+            await breakStale(lockPath, seen.text);
+            continue;
+          }
+          checked = identity;
+          holder = seen.owner;
         }
         if (Date.now() > deadline) {
-          const who = seen.owner ? `process ${seen.owner.pid} on ${seen.owner.host}` : 'another process';
+          const who = holder ? `process ${holder.pid} on ${holder.host}` : 'another process';
           throw new WriteRefusedError(
             path,
             `${path} is being written by ${who} (lock ${lockPath}); nothing was written. If no Flaglens is running, delete the lock file and try again.`,

@@ -1,5 +1,6 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/flagServer';
+import { applyFileChanges, staysInside } from './atomicWrite';
 import { readFlagHistory } from './gitHistory';
 import { loadPreregisteredPlans } from './experiments/planHistory';
 import { analyzeExperiment } from './experiments/analyzeExperiment';
@@ -16,6 +17,10 @@ startServer(connection, {
   readFlagHistory: (root, files) => readFlagHistory(root, files),
   readPreregisteredPlans: loadPreregisteredPlans,
   analyzeExperiment: (workspace, definition) => analyzeExperiment(workspace, definition),
+  writeFiles: async (edits, workspaceRoot) => {
+    await applyFileChanges(edits, [], { workspaceRoot });
+  },
+  staysInside,
 });
 connection.listen();
 

@@ -1,11 +1,8 @@
-import { unlink } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
 import type { VariantValue } from '../../../../shared/src/registryModel';
 import { planCleanup } from '../../core/features/cleanupPlan';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
-import { applyFileEdit, FileChangedOnDiskError } from '../../node/atomicWrite';
-import { textVersion } from '../../core/text';
-import { nodeHost } from '../../node/nodeHost';
+import { applyFileChanges, WriteRefusedError } from '../../node/atomicWrite';
 import type { CommandIo, OutputFormat } from '../cliContext';
 
 export interface CleanupOptions {
@@ -13,13 +10,15 @@ export interface CleanupOptions {
   value: VariantValue | null;
   write: boolean;
   keepRegistry: boolean;
+  /** Confirms a change to a protected environment's registry file, as for toggle. */
+  yes: boolean;
   format: OutputFormat;
 }
 
 /**
  * Removes a flag from the code as if it always served `value` (and from the registry unless
- * kept). Dry run by default: prints a unified diff. `--write` applies it, file by file, refusing
- * any file that changed since it was read.
+ * kept). Dry run by default: prints a unified diff. `--write` applies all of it or, when any file
+ * changed since it was read, none of it.
  */
 export async function runCleanup(
   workspace: FlagWorkspace,
@@ -33,13 +32,14 @@ export async function runCleanup(
     io.err(`flaglens: nothing to clean up for "${options.flag}"`);
     return 1;
   }
-  if (options.format === 'json') {
+  // JSON is printed once the outcome is known, so that `written` is true only when it was.
+  const printJson = (written: boolean) =>
     io.out(
       JSON.stringify(
         {
           flag: options.flag,
           value: options.value,
-          written: options.write,
+          written,
           files: plan.files.map((file) => file.file),
           deletedFiles: plan.deletedFiles.map((file) => file.file),
           report: plan.report,
@@ -48,7 +48,7 @@ export async function runCleanup(
         2,
       ),
     );
-  } else {
+  if (options.format !== 'json') {
     for (const file of plan.files)
       io.out(
         createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.before, file.after, '', '', {
@@ -71,30 +71,49 @@ export async function runCleanup(
         );
     }
   }
-  if (!options.write) return 0;
+  const finish = (status: number, written: boolean) => {
+    if (options.format === 'json') printJson(written);
+    return status;
+  };
+  if (!options.write) return finish(0, false);
+  const touched = new Set(plan.files.map((file) => file.file));
+  const protectedEnvironments = workspace
+    .environments()
+    .filter((env) => workspace.isProtected(env))
+    .filter((env) => {
+      const file = workspace.registry.fileOfEnvironment(env);
+      return file !== undefined && touched.has(file.file);
+    });
+  // The rule of every command that edits a registry: a protected environment needs --yes.
+  if (protectedEnvironments.length > 0 && !options.yes) {
+    const one = protectedEnvironments.length === 1;
+    io.err(
+      `flaglens: ${protectedEnvironments.join(', ')} ${one ? 'is a protected environment' : 'are protected environments'}; re-run with --yes to remove ${options.flag} from ${one ? 'it' : 'them'}. Nothing was written.`,
+    );
+    return finish(1, false);
+  }
   try {
-    for (const file of plan.files)
-      await applyFileEdit({
+    // One change: every file is checked before any is written, and put back if a write fails.
+    await applyFileChanges(
+      plan.files.map((file) => ({
         file: workspace.absolute(file.file),
         expectedVersion: file.version,
         edits: file.edits,
-      });
-    for (const file of plan.deletedFiles) {
-      const onDisk = await nodeHost.readFile(workspace.absolute(file.file));
-      if (onDisk === undefined || textVersion(onDisk) !== file.version)
-        throw new FileChangedOnDiskError(
-          file.file,
-          `${file.file} changed on disk since it was read; not deleted`,
-        );
-      await unlink(workspace.absolute(file.file));
-    }
+      })),
+      plan.deletedFiles.map((file) => ({
+        file: workspace.absolute(file.file),
+        expectedVersion: file.version,
+      })),
+      { workspaceRoot: workspace.root },
+    );
   } catch (error) {
-    io.err(`flaglens: ${(error as Error).message}`);
-    return 1;
+    if (!(error instanceof WriteRefusedError)) throw error;
+    io.err(`flaglens: ${error.message}`);
+    return finish(1, false);
   }
   if (options.format !== 'json')
     io.err(
       `Cleaned up ${options.flag}: ${plan.files.length} file(s) changed, ${plan.deletedFiles.length} deleted.`,
     );
-  return 0;
+  return finish(0, true);
 }

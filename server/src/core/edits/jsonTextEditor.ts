@@ -48,11 +48,7 @@ export class JsonTextEditor {
     const root = parseTree(this.current) as Node;
     const existing = findNodeAtLocation(root, [...path]);
     if (existing) {
-      this.apply({
-        offset: existing.offset,
-        length: existing.length,
-        content: this.printAt(value, existing.offset, expand),
-      });
+      this.replace(existing, value, expand, isOnOneLine(this.current, existing.parent));
       return;
     }
     const parentPath = path.slice(0, -1);
@@ -98,6 +94,113 @@ export class JsonTextEditor {
     const keyNode = findNodeAtLocation(root, [...path])?.parent?.children?.[0];
     if (!keyNode) throw new RegistryEditError(`"${path.join('.')}" does not exist.`);
     this.apply({ offset: keyNode.offset, length: keyNode.length, content: JSON.stringify(newKey) });
+  }
+
+  /**
+   * Turns `node` into `value` touching only what differs: an object with the same keys or an
+   * array of the same length is changed child by child, an array that grows or shrinks keeps
+   * the elements it shares at its start and end; only what is left is printed anew. Unchanged
+   * values keep their bytes, one-line or not. Children are visited from the last to the first,
+   * so the offsets of those still to visit stay valid.
+   */
+  private replace(
+    node: Node,
+    value: JsonValue,
+    expand: ((path: ValuePath) => boolean) | undefined,
+    /** Whether the container holding `node` is on one line, judged before any edit inside it. */
+    inOneLine: boolean,
+  ): void {
+    const old = getNodeValue(node) as JsonValue;
+    if (sameJson(old, value)) return;
+    if (node.type === 'object' && isJsonObject(value) && isJsonObject(old) && sameKeys(old, value)) {
+      const oneLine = isOnOneLine(this.current, node);
+      for (const property of [...(node.children ?? [])].reverse()) {
+        const [keyNode, child] = property.children ?? [];
+        if (!keyNode || !child) continue;
+        const key = keyNode.value as string;
+        this.replace(child, value[key], descend(expand, key), oneLine);
+      }
+      return;
+    }
+    if (
+      node.type === 'array' &&
+      Array.isArray(value) &&
+      (node.children ?? []).length > 0 &&
+      value.length > 0
+    ) {
+      this.replaceElements(node, value, expand);
+      return;
+    }
+    this.apply({
+      offset: node.offset,
+      length: node.length,
+      content: this.printAt(value, node.offset, expand, inOneLine),
+    });
+  }
+
+  private replaceElements(
+    node: Node,
+    value: JsonValue[],
+    expand: ((path: ValuePath) => boolean) | undefined,
+  ): void {
+    const items = node.children ?? [];
+    const text = this.current;
+    const oneLine = isOnOneLine(text, node);
+    if (items.length === value.length) {
+      for (let index = items.length - 1; index >= 0; index--)
+        this.replace(items[index], value[index], descend(expand, index), oneLine);
+      return;
+    }
+    const oldValues = items.map((item) => getNodeValue(item) as JsonValue);
+    let prefix = 0;
+    while (prefix < items.length && prefix < value.length && sameJson(oldValues[prefix], value[prefix]))
+      prefix++;
+    let suffix = 0;
+    while (
+      suffix < items.length - prefix &&
+      suffix < value.length - prefix &&
+      sameJson(oldValues[items.length - 1 - suffix], value[value.length - 1 - suffix])
+    )
+      suffix++;
+    const separator = elementSeparator(text, node, oneLine, this.layout);
+    const first = items[0];
+    const indent =
+      oneLine || !startsLine(text, first.offset)
+        ? lineIndent(text, node.offset)
+        : lineIndent(text, first.offset);
+    const printed = value.slice(prefix, value.length - suffix).map((element, offset) =>
+      printJson(element, this.layout, {
+        indent,
+        column: oneLine ? textWidth(linePrefix(text, first.offset)) : textWidth(indent),
+        expand: descend(expand, prefix + offset),
+        oneLine,
+      }),
+    );
+    const removed = items.slice(prefix, items.length - suffix);
+    if (removed.length > 0 && printed.length > 0) {
+      const start = removed[0].offset;
+      const last = removed[removed.length - 1];
+      this.apply({
+        offset: start,
+        length: last.offset + last.length - start,
+        content: printed.join(separator),
+      });
+    } else if (removed.length > 0) {
+      // Removing elements takes one separator with them: the one before, or else the one after.
+      const last = removed[removed.length - 1];
+      const start = prefix > 0 ? items[prefix - 1].offset + items[prefix - 1].length : removed[0].offset;
+      const end = prefix > 0 ? last.offset + last.length : items[items.length - suffix].offset;
+      this.apply({ offset: start, length: end - start, content: '' });
+    } else if (prefix > 0) {
+      const after = items[prefix - 1];
+      this.apply({
+        offset: after.offset + after.length,
+        length: 0,
+        content: separator + printed.join(separator),
+      });
+    } else {
+      this.apply({ offset: first.offset, length: 0, content: printed.join(separator) + separator });
+    }
   }
 
   /** Edits of the original text that produce the current text. */
@@ -162,12 +265,18 @@ export class JsonTextEditor {
     this.apply({ offset: insertAt, length: 0, content: `${separator}${label}${printed}` });
   }
 
-  private printAt(value: JsonValue, offset: number, expand?: (path: ValuePath) => boolean): string {
+  private printAt(
+    value: JsonValue,
+    offset: number,
+    expand?: (path: ValuePath) => boolean,
+    oneLine = false,
+  ): string {
     const text = this.current;
     return printJson(value, this.layout, {
       indent: lineIndent(text, offset),
       column: textWidth(linePrefix(text, offset)),
       expand,
+      oneLine,
     });
   }
 }
@@ -177,6 +286,64 @@ function wrap(
   expand: ((path: ValuePath) => boolean) | undefined,
 ): ((path: ValuePath) => boolean) | undefined {
   return expand && ((inner: ValuePath) => inner.length > 0 && inner[0] === key && expand(inner.slice(1)));
+}
+
+/** `expand` for the value at `key` inside the value it was given for. */
+function descend(
+  expand: ((path: ValuePath) => boolean) | undefined,
+  key: string | number,
+): ((path: ValuePath) => boolean) | undefined {
+  return expand && ((inner: ValuePath) => expand([key, ...inner]));
+}
+
+/** The container holding a node (a property's object), or the node itself when it is one. */
+function containerOf(node: Node | undefined): Node | undefined {
+  return node?.type === 'property' ? node.parent : node;
+}
+
+/** True when the container `node` (or the one holding it) is written on one line. */
+function isOnOneLine(text: string, node: Node | undefined): boolean {
+  const container = containerOf(node);
+  if (!container) return false;
+  return !/[\r\n]/.test(text.slice(container.offset, container.offset + container.length));
+}
+
+/** What separates two elements of the array `node`: the text between its first two, else the layout's. */
+function elementSeparator(text: string, node: Node, oneLine: boolean, layout: JsonLayout): string {
+  const items = node.children ?? [];
+  if (items.length >= 2) {
+    const between = text.slice(items[0].offset + items[0].length, items[1].offset);
+    if (/^\s*,\s*$/.test(between)) return between;
+  }
+  if (oneLine) return layout.style === 'compact' ? ',' : ', ';
+  const indent = startsLine(text, items[0].offset)
+    ? lineIndent(text, items[0].offset)
+    : lineIndent(text, node.offset) + layout.indentUnit;
+  return `,${layout.eol}${indent}`;
+}
+
+function isJsonObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameKeys(a: { [key: string]: JsonValue }, b: { [key: string]: JsonValue }): boolean {
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key))
+  );
+}
+
+function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b))
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => sameJson(item, b[index]))
+    );
+  if (!isJsonObject(a) || !isJsonObject(b) || !sameKeys(a, b)) return false;
+  return Object.keys(a).every((key) => sameJson(a[key], b[key]));
 }
 
 function lineStart(text: string, offset: number): number {
