@@ -203,7 +203,8 @@ export async function finishCleanupAction(
   check: () => Promise<CommandOutcome | null>,
 ): Promise<CommandOutcome> {
   const outcome = (await check()) ?? { applied: false, reason: 'no answer from the server' };
-  if (outcome.applied) await saveDirty(outcome.uris ?? []);
+  // Applied: the cleaned files; put back (applied in part): the files, as they are on disk.
+  await saveDirty(outcome.uris ?? []);
   return reportCleanup(ctx, outcome);
 }
 

@@ -773,7 +773,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
    */
   const checkCleanupApplied = async (args: Record<string, unknown>) => {
     const pending = pendingCleanups.get(String(args.id));
-    if (!pending) return refuse('This cleanup is no longer known to Flaglens; run it again.');
+    // Only VS Code-like clients (which resolve code actions) send this; they show the reason.
+    const notDone = (reason: string, uris?: string[]) => ({
+      applied: false,
+      reason,
+      ...(uris ? { uris } : {}),
+    });
+    if (!pending) return notDone('This cleanup is no longer known to Flaglens; run it again.');
     pendingCleanups.delete(String(args.id));
     const { workspace, plan, label } = pending;
     const currentText = async (file: string) => {
@@ -783,7 +789,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     const state = await appliedState(plan, currentText);
     if (state.untouched.length === 0) return cleanupDone(workspace, plan, label);
     if (state.applied.length === 0 && state.changedOtherwise.length === 0)
-      return { applied: false, reason: 'The cleanup was not applied.', report: plan.report };
+      return notDone('The cleanup was not applied.');
     const uriOfFile = (file: string) => URI.file(workspace.absolute(file)).toString();
     const undo = await undoWorkspaceEdit(
       plan,
@@ -793,12 +799,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     );
     const total = plan.files.length + plan.deletedFiles.length;
     const part = `${label} was applied to ${state.applied.length} of ${total} files only`;
-    if (typeof undo === 'string') return refuse(`${part}, and could not be put back: ${undo}`);
+    if (typeof undo === 'string') return notDone(`${part}, and could not be put back: ${undo}`);
     const undone = await connection.workspace.applyEdit({ label: `Undo the partial ${label}`, edit: undo });
-    return refuse(
-      undone.applied
-        ? `${part}, so Flaglens put them back: in part, code would read a flag the registry no longer has (${state.untouched.join(', ')} unticked). Apply the cleanup whole.`
-        : `${part}, and the editor did not put them back: undo it (${state.applied.join(', ')}).`,
+    if (!undone.applied)
+      return notDone(`${part}, and the editor did not put them back: undo it (${state.applied.join(', ')}).`);
+    // Put back as they are on disk: the client saves them, so no editor is left dirty.
+    return notDone(
+      `${part}, so Flaglens put them back: in part, code would read a flag the registry no longer has (${state.untouched.join(', ')} unticked). Apply the cleanup whole.`,
+      state.applied.map(uriOfFile),
     );
   };
 
