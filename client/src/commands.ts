@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type CommandOutcome, Commands, type FlagInfo } from '../../shared/src/protocol';
 import type { StaleVerdict } from '../../shared/src/stale';
+import { useBundledSchema } from './bundledSchema';
 import { runRegistryEdit, saveAfter, saveDirty } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import type { ServerApi } from './serverApi';
@@ -168,6 +169,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return runCleanup(ctx, Commands.cleanup, { flag: stale.flag, value: stale.servedValue, preview });
     }),
     register('flaglens.listStaleFlags', () => ctx.api.staleFlags()),
+    register('flaglens.useBundledSchema', () => useBundledSchema(ctx.extension)),
     register('flaglens.cleanupAllStaleFlags', (options?: unknown) =>
       runCleanup(ctx, Commands.cleanupAll, {
         preview: (options as { preview?: boolean } | undefined)?.preview !== false,
