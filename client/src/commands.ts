@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type CommandOutcome, Commands, type FlagInfo } from '../../shared/src/protocol';
 import type { StaleVerdict } from '../../shared/src/stale';
+import { useBundledSchema } from './bundledSchema';
 import { runRegistryEdit, saveAfter, saveDirty } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import type { ServerApi } from './serverApi';
@@ -198,20 +199,19 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       });
       return results;
     }),
-    register('flaglens.cleanupStaleFlag', async (node?: unknown, options?: unknown) => {
+    // From a view or the palette the server applies the cleanup as one edit with nothing to
+    // tick (VS Code's refactor preview would start every change unticked); the quick fix on a
+    // stale usage is where it can be previewed (Ctrl+Enter). A `{ preview }` argument of older
+    // callers is ignored.
+    register('flaglens.cleanupStaleFlag', async (node?: unknown) => {
       const verdict = node as StaleVerdict | undefined;
       const stale = verdict?.flag ? verdict : await pickStale(ctx);
       if (!stale) return undefined;
-      // `{ preview: false }` (scripts, tests) applies without VS Code's refactor preview.
-      const preview = (options as { preview?: boolean } | undefined)?.preview !== false;
-      return runCleanup(ctx, Commands.cleanup, { flag: stale.flag, value: stale.servedValue, preview });
+      return runCleanup(ctx, Commands.cleanup, { flag: stale.flag, value: stale.servedValue });
     }),
     register('flaglens.listStaleFlags', () => ctx.api.staleFlags()),
-    register('flaglens.cleanupAllStaleFlags', (options?: unknown) =>
-      runCleanup(ctx, Commands.cleanupAll, {
-        preview: (options as { preview?: boolean } | undefined)?.preview !== false,
-      }),
-    ),
+    register('flaglens.useBundledSchema', () => useBundledSchema(ctx.extension)),
+    register('flaglens.cleanupAllStaleFlags', () => runCleanup(ctx, Commands.cleanupAll, {})),
   ];
 }
 
@@ -242,7 +242,8 @@ export async function finishCleanupAction(
   check: () => Promise<CommandOutcome | null>,
 ): Promise<CommandOutcome> {
   const outcome = (await check()) ?? { applied: false, reason: 'no answer from the server' };
-  if (outcome.applied) await saveDirty(outcome.uris ?? []);
+  // Applied: the cleaned files; put back (applied in part): the files, as they are on disk.
+  await saveDirty(outcome.uris ?? []);
   return reportCleanup(ctx, outcome);
 }
 

@@ -66,11 +66,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
           return finishCleanupAction(server.commands, () => Promise.resolve(next(command, args)));
         // The stale-flag code action of a client that does not resolve: the command's flow.
         if (command === Commands.cleanup)
-          return vscode.commands.executeCommand(
-            'flaglens.cleanupStaleFlag',
-            { flag: first.flag, servedValue: first.value },
-            { preview: first.preview },
-          );
+          return vscode.commands.executeCommand('flaglens.cleanupStaleFlag', {
+            flag: first.flag,
+            servedValue: first.value,
+          });
         return next(command, args);
       },
       // VS Code applies a resolved action's edit itself: in Restricted Mode, the cleanup

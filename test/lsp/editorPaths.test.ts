@@ -154,16 +154,18 @@ describe('the stale-flag cleanup as VS Code applies it (a code action resolved t
   }
 
   /** Applies the text edits of some files of a workspace edit to disk, as an editor that saves. */
-  function applyFiles(edit: WorkspaceEdit, keep: (file: string) => boolean): void {
+  function applyFiles(
+    edit: WorkspaceEdit,
+    keep: (file: string) => boolean,
+    editsOf: (file: string, edits: TextEdit[]) => TextEdit[] = (_file, edits) => edits,
+  ): void {
     for (const change of edit.documentChanges ?? []) {
       if (!('textDocument' in change)) continue;
       const file = relativeOf(change.textDocument.uri);
       if (!keep(file)) continue;
       const path = join(temp.dir, file);
-      writeFileSync(
-        path,
-        applyTextEdits(readFileSync(path, 'utf8'), (change as TextDocumentEdit).edits as TextEdit[]),
-      );
+      const edits = editsOf(file, (change as TextDocumentEdit).edits as TextEdit[]);
+      writeFileSync(path, applyTextEdits(readFileSync(path, 'utf8'), edits));
     }
   }
 
@@ -203,6 +205,27 @@ describe('the stale-flag cleanup as VS Code applies it (a code action resolved t
     const outcome = await client.request<CommandOutcome>('workspace/executeCommand', action.command);
     assert.equal(outcome.applied, false);
     assert.match(outcome.reason ?? '', /applied to 3 of \d+ files only, so Flaglens put them back/);
+    assert.deepEqual(snapshot(temp.dir), before);
+  });
+
+  it('puts back a cleanup with one change inside a file unticked, though every file changed', async () => {
+    const before = snapshot(temp.dir);
+    const action = await resolvedCleanup();
+    const shippingEdits = (action.edit.documentChanges ?? []).find(
+      (change) => 'textDocument' in change && relativeOf(change.textDocument.uri) === shipping,
+    ) as TextDocumentEdit;
+    assert.ok(shippingEdits.edits.length > 1, 'shipping.ts changes in several places');
+    applyFiles(
+      action.edit,
+      () => true,
+      (file, edits) => (file === shipping ? edits.slice(1) : edits),
+    );
+    const outcome = await client.request<CommandOutcome>('workspace/executeCommand', action.command);
+    assert.equal(outcome.applied, false);
+    assert.match(
+      outcome.reason ?? '',
+      /so Flaglens put them back.*src\/server\/shipping\.ts not wholly applied/,
+    );
     assert.deepEqual(snapshot(temp.dir), before);
   });
 

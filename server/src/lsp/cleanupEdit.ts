@@ -72,28 +72,26 @@ export async function appliedState(
   return state;
 }
 
-/** The edit that puts back the files of a plan that were changed (or deleted) by it. */
+/**
+ * The edit that puts back the files of a plan that the editor changed (wholly or in part) or
+ * deleted: `changed` maps each to its text now (undefined when deleted).
+ */
 export async function undoWorkspaceEdit(
   plan: CleanupPlan,
-  appliedFiles: readonly string[],
+  changed: ReadonlyMap<string, string | undefined>,
   versionedEdit: VersionedEdit,
   uriOf: (file: string) => string,
 ): Promise<WorkspaceEdit | string> {
-  const applied = new Set(appliedFiles);
   const documentChanges: WorkspaceEdit['documentChanges'] = [];
-  for (const file of plan.files) {
-    if (!applied.has(file.file)) continue;
-    const change = await versionedEdit(
-      file.file,
-      textVersion(file.after),
-      file.after,
-      lineEdits(file.after, file.before),
-    );
-    if (typeof change === 'string') return change;
-    documentChanges.push(change);
-  }
-  for (const file of plan.deletedFiles) {
-    if (!applied.has(file.file)) continue;
+  for (const file of [...plan.files, ...plan.deletedFiles]) {
+    if (!changed.has(file.file)) continue;
+    const now = changed.get(file.file);
+    if (now !== undefined) {
+      const change = await versionedEdit(file.file, textVersion(now), now, lineEdits(now, file.before));
+      if (typeof change === 'string') return change;
+      documentChanges.push(change);
+      continue;
+    }
     const uri = uriOf(file.file);
     documentChanges.push(
       { kind: 'create', uri },

@@ -31,7 +31,7 @@ import {
 } from '../../../shared/src/protocol';
 import { flagDetails, flagInfos, previewChange } from '../core/features/flagInfo';
 import { type CleanupPlan, planCleanup } from '../core/features/cleanupPlan';
-import { appliedState, cleanupWorkspaceEdit, undoWorkspaceEdit } from './cleanupEdit';
+import { type AppliedState, appliedState, cleanupWorkspaceEdit, undoWorkspaceEdit } from './cleanupEdit';
 import type { Finding, VariantValue } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
 import { codeActions, isCleanupActionData } from '../core/features/codeActions';
@@ -551,11 +551,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
           ...action,
           command: { title: action.title, command: Commands.cleanup, arguments: [{ flag, value }] },
         };
-      const id = rememberCleanup({ workspace, ...prepared });
+      rememberCleanup({ workspace, ...prepared });
+      // No arguments: VS Code forgets a code action's command arguments when its menu closes,
+      // and after the refactor preview the menu is long closed.
       return {
         ...action,
         edit: prepared.edit,
-        command: { title: 'Check the cleanup', command: Commands.cleanupApplied, arguments: [{ id }] },
+        command: { title: 'Check the cleanup', command: Commands.cleanupApplied },
       };
     });
   connection.onCodeActionResolve((action, token) => resolveCodeAction(action)(action, token));
@@ -604,7 +606,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       if (params.command === Commands.cleanup || params.command === Commands.cleanupAll) {
         return applyCleanup(workspace, params.command, args);
       }
-      if (params.command === Commands.cleanupApplied) return checkCleanupApplied(args);
+      if (params.command === Commands.cleanupApplied) return checkCleanupApplied();
       // One registry command at a time per workspace: each is planned on what the one before wrote.
       return inRegistryQueue(workspace, async () => {
         let plan: RegistryChangePlan;
@@ -957,49 +959,68 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     };
   };
 
-  /** Cleanups handed to the editor in a resolved code action, until it reports back (a few at most). */
-  const pendingCleanups = new Map<string, { workspace: FlagWorkspace; plan: CleanupPlan; label: string }>();
-  let cleanupCount = 0;
+  /** Cleanups handed to the editor in resolved code actions, newest last (a few at most). */
+  const pendingCleanups: { workspace: FlagWorkspace; plan: CleanupPlan; label: string }[] = [];
   const rememberCleanup = (cleanup: { workspace: FlagWorkspace; plan: CleanupPlan; label: string }) => {
-    const id = String(++cleanupCount);
-    pendingCleanups.set(id, cleanup);
-    for (const old of pendingCleanups.keys()) if (pendingCleanups.size > 20) pendingCleanups.delete(old);
-    return id;
+    pendingCleanups.push(cleanup);
+    if (pendingCleanups.length > 20) pendingCleanups.shift();
   };
 
   /**
    * After the editor applied a resolved cleanup action (directly, or from its refactor preview,
    * where files can be unticked): whole is done; in part is put back, since code would then read
-   * a flag the registry no longer has.
+   * a flag the registry no longer has. The applied one is the newest whose files changed.
    */
-  const checkCleanupApplied = async (args: Record<string, unknown>) => {
-    const pending = pendingCleanups.get(String(args.id));
-    if (!pending) return refuse('This cleanup is no longer known to Flaglens; run it again.');
-    pendingCleanups.delete(String(args.id));
-    const { workspace, plan, label } = pending;
-    const currentText = async (file: string) => {
+  const checkCleanupApplied = async () => {
+    // Only VS Code-like clients (which resolve code actions) send this; they show the reason.
+    const notDone = (reason: string, uris?: string[]) => ({
+      applied: false,
+      reason,
+      ...(uris ? { uris } : {}),
+    });
+    const textIn = (workspace: FlagWorkspace) => async (file: string) => {
       const open = documents.get(URI.file(workspace.absolute(file)).toString());
       return open ? open.getText() : runtime.host.readFile(workspace.absolute(file));
     };
-    const state = await appliedState(plan, currentText);
-    if (state.untouched.length === 0) return cleanupDone(workspace, plan, label);
-    if (state.applied.length === 0 && state.changedOtherwise.length === 0)
-      return { applied: false, reason: 'The cleanup was not applied.', report: plan.report };
+    // The one applied: most files holding its result, newest first; else any it changed.
+    let pending: (typeof pendingCleanups)[number] | undefined;
+    let state: AppliedState | undefined;
+    for (const candidate of [...pendingCleanups].reverse()) {
+      const candidateState = await appliedState(candidate.plan, textIn(candidate.workspace));
+      const score = (s?: AppliedState) => (s ? s.applied.length * 1000 + s.changedOtherwise.length : 0);
+      if (score(candidateState) > score(state)) {
+        pending = candidate;
+        state = candidateState;
+      }
+    }
+    // Planned on texts that are gone now: none of them can be checked again.
+    pendingCleanups.length = 0;
+    if (!pending || !state) return notDone('The cleanup was not applied.');
+    const { workspace, plan, label } = pending;
+    if (state.untouched.length === 0 && state.changedOtherwise.length === 0)
+      return cleanupDone(workspace, plan, label);
     const uriOfFile = (file: string) => URI.file(workspace.absolute(file)).toString();
+    const changed = new Map<string, string | undefined>();
+    for (const file of [...state.applied, ...state.changedOtherwise])
+      changed.set(file, await textIn(workspace)(file));
     const undo = await undoWorkspaceEdit(
       plan,
-      state.applied,
+      changed,
       (file, version, text, edits) => versionedEdit(workspace, file, version, text, edits),
       uriOfFile,
     );
     const total = plan.files.length + plan.deletedFiles.length;
     const part = `${label} was applied to ${state.applied.length} of ${total} files only`;
-    if (typeof undo === 'string') return refuse(`${part}, and could not be put back: ${undo}`);
+    if (typeof undo === 'string') return notDone(`${part}, and could not be put back: ${undo}`);
     const undone = await connection.workspace.applyEdit({ label: `Undo the partial ${label}`, edit: undo });
-    return refuse(
-      undone.applied
-        ? `${part}, so Flaglens put them back: in part, code would read a flag the registry no longer has (${state.untouched.join(', ')} unticked). Apply the cleanup whole.`
-        : `${part}, and the editor did not put them back: undo it (${state.applied.join(', ')}).`,
+    if (!undone.applied)
+      return notDone(
+        `${part}, and the editor did not put them back: undo it (${[...changed.keys()].join(', ')}).`,
+      );
+    // Put back as they are on disk: the client saves them, so no editor is left dirty.
+    return notDone(
+      `${part}, so Flaglens put them back: in part, code would read a flag the registry no longer has (${[...state.untouched, ...state.changedOtherwise].join(', ')} not wholly applied). Apply the cleanup whole.`,
+      [...changed.keys()].map(uriOfFile),
     );
   };
 

@@ -119,7 +119,7 @@ describe('Flaglens in VS Code', () => {
     for (const [file, bytes] of before) await vscode.workspace.fs.writeFile(workspaceUri(file), bytes);
   });
 
-  it('offers the cleanup code action on a stale usage, and it rewrites the code', async () => {
+  it('offers the cleanup as a quick fix resolved to one edit, which applies whole and is saved', async () => {
     await activateFlaglens();
     const files = [
       'src/server/shipping.ts',
@@ -133,7 +133,8 @@ describe('Flaglens in VS Code', () => {
     for (const file of files) before.set(file, await vscode.workspace.fs.readFile(workspaceUri(file)));
     const editor = await openWorkspaceFile('src/server/shipping.ts');
     // The previous test put the files back: wait until the server has them all again and
-    // offers the cleanup on the stale usage.
+    // offers the cleanup on the stale usage, as the hover's "Quick Fix" asks (quickfix only),
+    // resolved as VS Code resolves the action a person picks.
     const cleanup = await waitFor(async () => {
       const stale = vscode.languages
         .getDiagnostics(editor.document.uri)
@@ -143,19 +144,32 @@ describe('Flaglens in VS Code', () => {
         'vscode.executeCodeActionProvider',
         editor.document.uri,
         stale.range,
+        vscode.CodeActionKind.QuickFix.value,
+        10,
       );
       return actions.find((action) => action.title === 'Clean up stale flag "express-shipping" (keep true)');
-    }, 'the cleanup code action on the stale usage');
-    assert.ok(cleanup.command, 'the action runs a command');
-    // The action's own command, without the refactor preview a person would confirm.
+    }, 'the cleanup quick fix on the stale usage');
+    assert.ok(cleanup.edit, 'the action carries its edit');
+    const changed = cleanup.edit.entries().map(([uri]) => vscode.workspace.asRelativePath(uri, false));
+    for (const file of ['src/server/shipping.ts', ...files.filter((file) => file.startsWith('flags/'))])
+      assert.ok(changed.includes(file), `${file} in ${changed.join(', ')}`);
+    assert.ok(cleanup.command, 'a command checks the edit after VS Code applied it');
+    // What VS Code does when the action is picked: apply the edit, then run its command.
+    assert.equal(await vscode.workspace.applyEdit(cleanup.edit), true);
     const outcome = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>(
       cleanup.command.command,
-      { ...(cleanup.command.arguments?.[0] as object), preview: false },
+      ...(cleanup.command.arguments ?? []),
     );
     assert.equal(outcome?.applied, true, outcome?.reason);
     assert.doesNotMatch(
       (await vscode.workspace.fs.readFile(workspaceUri('src/server/shipping.ts'))).toString(),
       /EXPRESS_SHIPPING/,
+      'saved',
+    );
+    assert.doesNotMatch(
+      (await vscode.workspace.fs.readFile(workspaceUri('flags/production.flagd.json'))).toString(),
+      /"express-shipping"/,
+      'saved',
     );
     await closeAllEditors();
     for (const [file, bytes] of before) await vscode.workspace.fs.writeFile(workspaceUri(file), bytes);
