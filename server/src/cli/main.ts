@@ -19,6 +19,7 @@ import { runScan } from './commands/scan';
 import { runCleanup } from './commands/cleanup';
 import { runStale } from './commands/stale';
 import { runExperiment, runExperiments } from './commands/experiment';
+import { runGuard } from './commands/guard';
 
 const VERSION = '0.1.0';
 
@@ -232,6 +233,37 @@ const commands: Record<string, CommandSpec> = {
       const chosen = format(args, ['text', 'json', 'markdown']);
       const at = atOption(args);
       return runExperiments(await workspaceFor(args, io, cwd), { format: chosen, at }, io);
+    },
+  },
+  guard: {
+    summary: 'check guarded rollouts: continue, hold or roll back (exit 1 on rollback); --apply performs it',
+    usage:
+      'flaglens guard [<flag>] [--format text|json|markdown] [--at <iso time>] [--apply [--yes]] [--dir d]',
+    options: {
+      ...common,
+      at: { type: 'string', description: 'check as of this time (ISO 8601)' },
+      apply: {
+        type: 'boolean',
+        description: 'perform the decided step (next ramp step or rollback) and record it in the plan',
+      },
+      yes: { type: 'boolean', description: 'confirm a change to a protected environment' },
+    },
+    formats: ['text', 'json', 'markdown'],
+    run: async (args, io, cwd) => {
+      const chosen = format(args, ['text', 'json', 'markdown']);
+      const at = atOption(args);
+      if (args.positionals.length > 1) throw new UsageError('give at most one flag');
+      return runGuard(
+        await workspaceFor(args, io, cwd),
+        {
+          flag: args.positionals[0],
+          format: chosen,
+          at,
+          apply: Boolean(args.values.apply),
+          yes: Boolean(args.values.yes),
+        },
+        io,
+      );
     },
   },
   toggle: {
