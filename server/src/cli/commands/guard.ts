@@ -1,8 +1,9 @@
 import type { GuardReport, RolloutHistoryEntry, RolloutPlan } from '../../../../shared/src/rollout';
-import { setRollout, toggleFlag } from '../../core/edits/registryEdits';
+import { toggleFlag } from '../../core/edits/registryEdits';
 import { ExperimentSourceError } from '../../core/experiments/sourceError';
 import { renderGuardMarkdown, renderGuardSummary, renderGuardText } from '../../core/guard/guardText';
 import { appendHistory } from '../../core/guard/planHistory';
+import { rampEdits } from '../../core/guard/rampEdit';
 import { textVersion } from '../../core/text';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
 import { applyFileEdit } from '../../node/atomicWrite';
@@ -58,16 +59,17 @@ async function applyDecision(
       makeEdits: (text) =>
         action.kind === 'kill'
           ? toggleFlag(text, plan.flag, false)
-          : setRollout(text, plan.flag, {
-              variant: plan.variant,
-              percent: action.kind === 'advance' ? action.percent : 0,
-            }),
+          : rampEdits(text, plan.flag, plan.variant, action.kind === 'advance' ? action.percent : 0),
     },
     quiet,
   );
   if (code !== 0) return { applied: false, message: messages.join('\n') };
+  // The next rollout may edit the same registry file: the workspace must see this version.
+  const registryFile = workspace.registry.fileOfEnvironment(plan.environment)?.file;
+  const written = registryFile && (await workspace.host.readFile(workspace.absolute(registryFile)));
+  if (registryFile && written !== undefined && written !== '') workspace.updateFile(registryFile, written);
   const entry: RolloutHistoryEntry = {
-    at: report.asOf,
+    at: report.asOf.replace(/\.000Z$/, 'Z'),
     action: action.kind === 'advance' ? 'advance' : 'rollback',
     percent: action.kind === 'advance' ? action.percent : 0,
     reason: report.decision.reason,
