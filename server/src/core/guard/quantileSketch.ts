@@ -6,19 +6,19 @@
  * Fully-Mergeable Quantile Sketch with Relative-Error Guarantees", VLDB 2019, section 2): bucket i
  * holds the values in (γ^(i-1), γ^i] with γ = (1+a)/(1-a), and answers 2γ^i/(γ+1), so every quantile
  * it returns is within a relative error a of the exact sample quantile of the same rank (here
- * a = 0.5%; ~2,000 buckets cover 0.01 to 10^7). Values at or below 1e-9 (and negative ones) share
+ * a = 0.1%; at most ~10,000 buckets cover 0.01 to 10^7, far fewer for real latencies). Values at or below 1e-9 (and negative ones) share
  * one zero bucket. The quantile is the "lower" one: the value of 0-based rank floor(q (n-1)).
  *
  * Its standard error is the asymptotic one of a sample quantile, sqrt(q(1-q)/n) · s(q), with the
  * sparsity s(q) = 1/f(F⁻¹(q)) estimated by Siddiqui's difference quotient (Q(q+h) - Q(q-h)) / 2h
  * over the same sketch, with Hall & Sheather's bandwidth h (Koenker, "Quantile Regression", 2005,
  * section 3.4.2, eq. 3.14 for h). Approximations, said plainly: the sketch's values are off by up
- * to 0.5%, the interval is asymptotic (it needs n(1-q) of at least 10 events), and the events are
+ * to 0.1%, the interval is asymptotic (it needs n(1-q) of at least 10 events), and the events are
  * treated as independent: many correlated events per unit make the interval too narrow.
  */
 import { standardNormalPdf, standardNormalQuantile } from '../experiments/statistics/distributions';
 
-export const SKETCH_RELATIVE_ACCURACY = 0.005;
+export const SKETCH_RELATIVE_ACCURACY = 0.001;
 const GAMMA = (1 + SKETCH_RELATIVE_ACCURACY) / (1 - SKETCH_RELATIVE_ACCURACY);
 const LOG_GAMMA = Math.log(GAMMA);
 const MIN_POSITIVE = 1e-9;
