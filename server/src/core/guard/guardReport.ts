@@ -34,8 +34,15 @@ export interface GuardInput {
   segments: TimelineSegment[];
 }
 
+/** Checks repeat the same instants (step starts) every hour: formatting them is most of a check's cost. */
+const isoCache = new Map<number, string>();
 function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  let text = isoCache.get(ms);
+  if (text === undefined) {
+    if (isoCache.size > 4096) isoCache.clear();
+    isoCache.set(ms, (text = new Date(ms).toISOString()));
+  }
+  return text;
 }
 
 function hours(ms: number): string {
