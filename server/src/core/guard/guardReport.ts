@@ -4,8 +4,9 @@
  * 1. the registry must be where the plan says (else hold: someone changed it by hand);
  * 2. incomplete or malformed data (>1% bad records, >1% units with several variants) holds: no
  *    automatic action is ever taken on it;
- * 3. rollback on a sample ratio mismatch in the current step (sequential test), on no traffic to
- *    the rolled-out variant for `noTrafficHours` while the baseline has some, or on a guardrail
+ * 3. rollback on no traffic to the rolled-out variant for `noTrafficHours` while the baseline has
+ *    some (no traffic at all holds: the pipeline may be down), on a sample ratio mismatch in the
+ *    current step (sequential test), or on a guardrail
  *    whose always-valid interval lies entirely beyond its margin on the worse side;
  * 4. hold until the step's duration and units are met and every guardrail is conclusive;
  * 5. continue to the next step (or say the rollout is complete).
@@ -239,10 +240,6 @@ function decide(
     );
 
   // 3. Rollback triggers.
-  if (!report.health.srmOk)
-    return rollback(
-      `The assignment is broken: ${report.health.problems.find((problem) => problem.startsWith('sample ratio'))}`,
-    );
   const quietSince = (name: string) => Math.max(data.lastExposure[name] ?? -Infinity, Date.parse(plan.start));
   const variantQuiet = asOf - quietSince(plan.variant);
   const baselineQuiet = asOf - quietSince(plan.baseline);
@@ -256,6 +253,10 @@ function decide(
       `No traffic: ${plan.variant} has had no exposure for ${hours(variantQuiet)} (limit ${plan.noTrafficHours} h) while ${plan.baseline} had one ${hours(baselineQuiet)} ago`,
     );
   }
+  if (!report.health.srmOk)
+    return rollback(
+      `The assignment is broken: ${report.health.problems.find((problem) => problem.startsWith('sample ratio'))}`,
+    );
   const worse = report.guardrails.filter((result) => result.status === 'worse');
   if (worse.length > 0)
     return rollback(
