@@ -244,6 +244,17 @@ describe('flaglens guard on bad or broken data', function () {
           (row) => row.file === 'rollouts/broken.rollout.json' && row.code === 'rollout/invalid-json',
         ),
       );
+      const mismatched = join(temp.dir, 'rollouts/new-checkout.rollout.json');
+      writeFileSync(
+        mismatched,
+        readFileSync(mismatched, 'utf8').replace('"variant": "on"', '"variant": "enabled"'),
+      );
+      const notChecked = runCli(['guard', 'new-checkout', '--dir', temp.dir, '--at', AT, '--apply', '--yes']);
+      assert.equal(notChecked.status, 1);
+      assert.match(
+        notChecked.stdout,
+        /new-checkout: error\. rollouts\/new-checkout\.rollout\.json:5:14: "enabled" is not a variant of "new-checkout" in production/,
+      );
       const unknown = runCli(['guard', 'no-such-flag', '--dir', temp.dir]);
       assert.equal(unknown.status, 1);
       assert.match(

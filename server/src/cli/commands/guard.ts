@@ -118,7 +118,20 @@ export async function runGuard(
   const reports: GuardReport[] = [];
   const applied: string[] = [];
   let failed = broken.length > 0;
+  // A plan that does not match the registry (unknown variant, no rollout...) is not checked: its
+  // figures would mean nothing, and --apply must never act on it.
+  const planErrors = workspace.rolloutFindings().filter((finding) => finding.severity === 'error');
   for (const plan of plans) {
+    const problem = planErrors.find((finding) => finding.file === plan.file);
+    if (problem) {
+      broken.push({
+        rollout: plan.key,
+        file: plan.file,
+        error: `${plan.file}:${problem.range.start.line + 1}:${problem.range.start.character + 1}: ${problem.message}`,
+      });
+      failed = true;
+      continue;
+    }
     let report: GuardReport;
     try {
       report = await checkRollout(workspace, plan, { at: options.at });
