@@ -37,7 +37,9 @@ function check(
   const now = START + hours * HOUR;
   const percent = options.percent ?? 5;
   const step = (options.planOverride?.steps ?? plan.steps).findIndex((item) => item.percent === percent);
-  const segments: TimelineSegment[] = [{ start: START, end: now, percent, step, action: 'start' }];
+  const segments: TimelineSegment[] = [
+    { start: START, end: now, percent, step: step >= 0 ? step : null, action: 'start' },
+  ];
   const statistics = ([units, errors]: [number, number]) => ({ units, sum: errors, sumSquares: errors });
   const data: RolloutData = {
     asOf: new Date(now).toISOString(),
@@ -129,6 +131,21 @@ describe('guard decisions', () => {
       changed.reason,
       /^No automatic action: the registry serves on to 50% but the plan's last step is 5%/,
     );
+    const offPlan = check(
+      30,
+      { on: [1000, 80], off: [19000, 380] },
+      {
+        percent: 12,
+        share: { kind: 'percent', percent: 12, shares: { on: 0.12, off: 0.88 } },
+      },
+    );
+    assert.equal(offPlan.verdict, 'hold');
+    assert.equal(
+      offPlan.reason,
+      'No automatic action: on is at 12%, which is not a step of the plan (5%, 100%).',
+    );
+    const early = check(-2, { on: [0, 0], off: [0, 0] });
+    assert.equal(early.reason, 'The rollout starts on 2026-11-01T00:00:00Z; nothing to check yet.');
     const disabled = check(30, { on: [1000, 80], off: [19000, 380] }, { share: { kind: 'disabled' } });
     assert.equal(disabled.verdict, 'hold');
     assert.equal(disabled.reason, 'No automatic action: new-api is disabled in production.');

@@ -233,6 +233,13 @@ function decide(
       `No automatic action: the registry serves ${plan.variant} to ${share.percent}% but the plan's last step is ${current.percent}%; the rollout was changed outside the plan (record the step in "history" or restore the rollout).`,
     );
 
+  if (asOf < Date.parse(plan.start))
+    return hold(`The rollout starts on ${plan.start}; nothing to check yet.`);
+  if (current.step === null)
+    return hold(
+      `No automatic action: ${plan.variant} is at ${current.percent}%, which is not a step of the plan (${plan.steps.map((step) => `${step.percent}%`).join(', ')}).`,
+    );
+
   // 2. Never act on incomplete or malformed data.
   if (badRecordShare > DATA_PROBLEM_SHARE || multipleExposureShare > DATA_PROBLEM_SHARE)
     return hold(
