@@ -177,3 +177,21 @@ describe('guard statistics against scipy (scripts/stats/generate_guard_expected.
     assert.equal(result.interval, undefined);
   });
 });
+
+describe('quantile sketch from bucket counts (the seam for SQL sources)', () => {
+  it('gives the same quantiles and standard errors from grouped bucket counts as from the values', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => 50 + ((i * 7919) % 1000) / 3);
+    const direct = sketchOf(values);
+    const counts = new Map<number | null, number>();
+    for (const value of values) {
+      const bucket = QuantileSketch.bucketOf(value);
+      counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+    }
+    const grouped = new QuantileSketch();
+    for (const [bucket, count] of counts) grouped.addBucket(bucket, count);
+    for (const q of [0.5, 0.95, 0.99]) {
+      assert.equal(grouped.quantile(q), direct.quantile(q));
+      assert.equal(grouped.standardError(q), direct.standardError(q));
+    }
+  });
+});

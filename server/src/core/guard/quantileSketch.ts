@@ -19,7 +19,7 @@
 import { standardNormalPdf, standardNormalQuantile } from '../experiments/statistics/distributions';
 
 export const SKETCH_RELATIVE_ACCURACY = 0.001;
-const GAMMA = (1 + SKETCH_RELATIVE_ACCURACY) / (1 - SKETCH_RELATIVE_ACCURACY);
+export const GAMMA = (1 + SKETCH_RELATIVE_ACCURACY) / (1 - SKETCH_RELATIVE_ACCURACY);
 const LOG_GAMMA = Math.log(GAMMA);
 const MIN_POSITIVE = 1e-9;
 
@@ -28,14 +28,22 @@ export class QuantileSketch {
   private zeros = 0;
   count = 0;
 
+  /**
+   * The bucket of a value, null for the zero bucket. A SQL source can group by
+   * `CEIL(LN(value) / LN(γ))` and hand the counts to `addBucket`, so the sketch never needs the rows.
+   */
+  static bucketOf(value: number): number | null {
+    return value > MIN_POSITIVE ? Math.ceil(Math.log(value) / LOG_GAMMA) : null;
+  }
+
   add(value: number): void {
-    this.count++;
-    if (!(value > MIN_POSITIVE)) {
-      this.zeros++;
-      return;
-    }
-    const index = Math.ceil(Math.log(value) / LOG_GAMMA);
-    this.buckets.set(index, (this.buckets.get(index) ?? 0) + 1);
+    this.addBucket(QuantileSketch.bucketOf(value), 1);
+  }
+
+  addBucket(index: number | null, count: number): void {
+    this.count += count;
+    if (index === null) this.zeros += count;
+    else this.buckets.set(index, (this.buckets.get(index) ?? 0) + count);
   }
 
   /** The value of 0-based rank floor(q (n-1)), within the relative accuracy; NaN when empty. */

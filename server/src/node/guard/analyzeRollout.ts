@@ -1,7 +1,10 @@
 /**
  * One guarded rollout from its plan to its check: the registry's current share, the events from
  * the configured source (two passes over the files, see guardEvents.ts), the decision. The
- * PostgreSQL source plugs in at `collectRolloutData`: it must return the same `RolloutData`.
+ * PostgreSQL source plugs in at `collectRolloutData`: it must return the same `RolloutData`, the
+ * per-unit rules of guardEvents.ts in SQL (first exposure per unit and arm, ramp moves, Σ per
+ * unit), the sums per arm as `VariantStatistics`, and each quantile guardrail as bucket counts
+ * (`QuantileSketch.bucketOf`, `addBucket`); nothing downstream reads rows.
  */
 import type { GuardReport, RolloutPlan } from '../../../../shared/src/rollout';
 import { listEventFiles } from '../../core/experiments/events/eventFileList';
