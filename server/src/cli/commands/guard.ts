@@ -1,7 +1,7 @@
 import type { GuardReport, RolloutHistoryEntry, RolloutPlan } from '../../../../shared/src/rollout';
-import { toggleFlag } from '../../core/edits/registryEdits';
 import { ExperimentSourceError } from '../../core/experiments/sourceError';
 import { renderGuardMarkdown, renderGuardSummary, renderGuardText } from '../../core/guard/guardText';
+import { rollbackEdits } from '../../core/guard/guardFindings';
 import { appendHistory } from '../../core/guard/planHistory';
 import { rampEdits } from '../../core/guard/rampEdit';
 import { textVersion } from '../../core/text';
@@ -57,9 +57,9 @@ async function applyDecision(
       yes: options.yes,
       format: 'text',
       makeEdits: (text) =>
-        action.kind === 'kill'
-          ? toggleFlag(text, plan.flag, false)
-          : rampEdits(text, plan.flag, plan.variant, action.kind === 'advance' ? action.percent : 0),
+        action.kind === 'advance'
+          ? rampEdits(text, plan.flag, plan.variant, action.percent)
+          : rollbackEdits(text, plan),
     },
     quiet,
   );
