@@ -45,11 +45,13 @@ export class TestLspClient {
     readonly root: string,
     /** Answers `window/workDoneProgress/create` only once this settles: the index waits for it. */
     progressCreated: Promise<void> = Promise.resolve(),
+    /** Overrides of the server's environment (FLAGLENS_NOW, to check events of another day). */
+    env: Record<string, string> = {},
   ) {
     this.process = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // The clock the CLI tests use too, so dates in the fixtures (expiry, creation) are stable.
-      env: { ...process.env, FLAGLENS_NOW: '2026-11-24T12:00:00Z' },
+      env: { ...process.env, FLAGLENS_NOW: '2026-11-24T12:00:00Z', ...env },
     });
     this.process.stderr?.on('data', (chunk: Buffer) => this.logs.push(chunk.toString()));
     this.connection = createProtocolConnection(
@@ -105,9 +107,9 @@ export class TestLspClient {
   /** `watchers: false` plays a client that cannot register file watchers (Neovim 0.7, Helix). */
   static async start(
     root: string,
-    options: { watchers?: boolean; progressCreated?: Promise<void> } = {},
+    options: { watchers?: boolean; progressCreated?: Promise<void>; env?: Record<string, string> } = {},
   ): Promise<TestLspClient> {
-    const client = new TestLspClient(root, options.progressCreated);
+    const client = new TestLspClient(root, options.progressCreated, options.env);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: URI.file(root).toString(),

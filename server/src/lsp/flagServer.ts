@@ -47,6 +47,7 @@ import { textVersion } from '../core/text';
 import { type OffsetEdit, offsetEditToRange } from '../core/textEdit';
 import { FlagWorkspace } from '../core/workspace/flagWorkspace';
 import type { FlagHistory } from '../core/stale/staleness';
+import { type CheckRollouts, GuardVerdicts } from './guardVerdicts';
 
 /** What the server needs from the process it runs in (Node today; a browser worker later). */
 export interface ServerRuntime {
@@ -62,6 +63,8 @@ export interface ServerRuntime {
   ) => { dispose(): void };
   /** Registry history for stale-flag dates (git on Node); read in the background. */
   readFlagHistory?: (root: string, registryFiles: string[]) => Promise<Map<string, FlagHistory>>;
+  /** Guarded-rollout checks (they read event files): rollback verdicts become diagnostics. */
+  checkRollouts?: CheckRollouts;
 }
 
 const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -169,13 +172,18 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     return best;
   };
 
+  const guardVerdicts =
+    runtime.checkRollouts && new GuardVerdicts(runtime.checkRollouts, () => scheduleDiagnostics(), logger);
   let diagnosticsRun = 0;
   /** Publishes every workspace's findings; a run overtaken by a newer one stops between folders. */
   const publishDiagnostics = async (): Promise<void> => {
     const run = ++diagnosticsRun;
     const byUri = new Map<string, Diagnostic[]>();
     for (const workspace of workspaces) {
-      const findings = await workspaceFindings(workspace);
+      const findings = [
+        ...(await workspaceFindings(workspace)),
+        ...(guardVerdicts?.findings(workspace) ?? []),
+      ];
       // Let edits that arrived meanwhile in: if one started a newer run, that run publishes.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (run !== diagnosticsRun) return;

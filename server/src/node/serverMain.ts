@@ -1,6 +1,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/flagServer';
 import { readFlagHistory } from './gitHistory';
+import { checkRollouts } from './guard/analyzeRollout';
 import { nodeHost } from './nodeHost';
 import { watchFiles } from './watchFiles';
 
@@ -12,6 +13,7 @@ startServer(connection, {
   now: process.env.FLAGLENS_NOW ? () => new Date(process.env.FLAGLENS_NOW ?? '') : undefined,
   watchFiles,
   readFlagHistory: (root, files) => readFlagHistory(root, files),
+  checkRollouts: (workspace) => checkRollouts(workspace),
 });
 connection.listen();
 

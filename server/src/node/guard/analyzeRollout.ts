@@ -60,3 +60,29 @@ export async function checkRollout(
   const data = await collectRolloutData(workspace, plan, at, segments);
   return buildGuardReport({ plan, data, share: currentShare(flag, plan), segments });
 }
+
+/**
+ * Every plan that can be checked (no error finding against the registry, a readable source),
+ * for the language server; the CLI reports the others.
+ */
+export async function checkRollouts(
+  workspace: FlagWorkspace,
+  options: { at?: Date } = {},
+): Promise<GuardReport[]> {
+  const broken = new Set(
+    workspace
+      .rolloutFindings()
+      .filter((finding) => finding.severity === 'error')
+      .map((finding) => finding.file),
+  );
+  const reports: GuardReport[] = [];
+  for (const plan of workspace.rollouts.plans()) {
+    if (broken.has(plan.file)) continue;
+    try {
+      reports.push(await checkRollout(workspace, plan, options));
+    } catch (error) {
+      if (!(error instanceof ExperimentSourceError)) throw error;
+    }
+  }
+  return reports;
+}
