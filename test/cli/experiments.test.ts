@@ -361,16 +361,19 @@ describe('flaglens experiment on a copy of the demo with a broken event line', f
     const temp = copyToTemp(join(repoRoot, demo));
     try {
       const path = join(temp.dir, 'data/events/checkout.ndjson');
+      const original = readFileSync(path, 'utf8');
       writeFileSync(
         path,
-        `${readFileSync(path, 'utf8')}{"type":"track","ts":"2026-12-01T00:00:00Z","unit":"u-1","event":"purchase","value":"12 EUR"}\n`,
+        `${original}{"type":"track","ts":"2026-12-01T00:00:00Z","unit":"u-1","event":"purchase","value":"12 EUR"}\n`,
       );
+      // The appended line's number in its own file (the demo has other event files too).
+      const appendedLine = original.split('\n').length;
       const { report: answer } = report(['checkout-cta-test', '--dir', temp.dir]);
       assert.equal(answer.health.badRecords, 1);
       assert.deepEqual(answer.health.badRecordSamples, [
         {
           file: 'data/events/checkout.ndjson',
-          line: answer.health.records,
+          line: appendedLine,
           message: '"value" is not a number: "12 EUR"',
         },
       ]);

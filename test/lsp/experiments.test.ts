@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import type { ExperimentReport } from '../../shared/src/experiment';
@@ -170,10 +170,11 @@ describe('language server: experiment results next to the flag', function () {
     const first = nextAnalysis();
     await client.indexReady;
     await first;
-    const events = 'data/events/checkout.ndjson';
-    rmSync(join(temp.dir, events));
+    // Every event file goes (the demo's guarded rollouts log theirs beside the experiment's).
+    const events = readdirSync(join(temp.dir, 'data/events')).map((name) => `data/events/${name}`);
+    for (const file of events) rmSync(join(temp.dir, file));
     const second = nextAnalysis();
-    await client.changedOnDisk(events, 3);
+    for (const file of events) await client.changedOnDisk(file, 3);
     await second;
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
       textDocument: { uri: client.uri('src/web/CheckoutButton.tsx') },

@@ -55,11 +55,13 @@ export class TestLspClient {
     readonly root: string,
     /** Answers `window/workDoneProgress/create` only once this settles: the index waits for it. */
     progressCreated: Promise<void> = Promise.resolve(),
+    /** Overrides of the server's environment (FLAGLENS_NOW, to check events of another day). */
+    env: Record<string, string> = {},
   ) {
     this.process = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // The clock the CLI tests use too, so dates in the fixtures (expiry, creation) are stable.
-      env: { ...process.env, FLAGLENS_NOW: '2026-11-24T12:00:00Z' },
+      env: { ...process.env, FLAGLENS_NOW: '2026-11-24T12:00:00Z', ...env },
     });
     live.add(this.process);
     this.process.once('exit', () => live.delete(this.process));
@@ -122,9 +124,10 @@ export class TestLspClient {
       progressCreated?: Promise<void>;
       /** Plays a client that resolves code actions' `edit` and `command` (VS Code does). */
       resolveCodeActions?: boolean;
+      env?: Record<string, string>;
     } = {},
   ): Promise<TestLspClient> {
-    const client = new TestLspClient(root, options.progressCreated);
+    const client = new TestLspClient(root, options.progressCreated, options.env);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: URI.file(root).toString(),

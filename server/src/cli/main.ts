@@ -21,6 +21,7 @@ import { runStale } from './commands/stale';
 import { runExperiment, runExperiments, runShip, runShowSql } from './commands/experiment';
 import { loadPreregisteredPlans } from '../node/experiments/planHistory';
 import { WriteRefusedError } from '../node/writeErrors';
+import { runGuard } from './commands/guard';
 
 const VERSION = '0.1.0';
 
@@ -285,6 +286,37 @@ const commands: Record<string, CommandSpec> = {
           force: Boolean(args.values.force),
           yes: Boolean(args.values.yes),
           format: chosen,
+        },
+        io,
+      );
+    },
+  },
+  guard: {
+    summary: 'check guarded rollouts: continue, hold or roll back (exit 1 on rollback); --apply performs it',
+    usage:
+      'flaglens guard [<flag>] [--format text|json|markdown] [--at <iso time>] [--apply [--yes]] [--dir d]',
+    options: {
+      ...common,
+      at: { type: 'string', description: 'check as of this time (ISO 8601)' },
+      apply: {
+        type: 'boolean',
+        description: 'perform the decided step (next ramp step or rollback) and record it in the plan',
+      },
+      yes: { type: 'boolean', description: 'confirm a change to a protected environment' },
+    },
+    formats: ['text', 'json', 'markdown'],
+    run: async (args, io, cwd) => {
+      const chosen = format(args, ['text', 'json', 'markdown']);
+      const at = atOption(args);
+      if (args.positionals.length > 1) throw new UsageError('give at most one flag');
+      return runGuard(
+        await workspaceFor(args, io, cwd),
+        {
+          flag: args.positionals[0],
+          format: chosen,
+          at,
+          apply: Boolean(args.values.apply),
+          yes: Boolean(args.values.yes),
         },
         io,
       );

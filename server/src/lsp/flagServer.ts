@@ -56,6 +56,7 @@ import { type AnalyzeExperiment, createExperimentRefresher } from './experimentR
 import { renderReportMarkdown } from '../core/experiments/reportText';
 import { planShipWinner, readShipWinnerArguments } from '../core/experiments/shipWinner';
 import { experimentList } from '../core/features/experimentInsights';
+import { type CheckRollouts, GuardVerdicts } from './guardVerdicts';
 
 /** What the server needs from the process it runs in (Node today; a browser worker later). */
 export interface ServerRuntime {
@@ -83,6 +84,8 @@ export interface ServerRuntime {
   writeFiles?: (edits: FileEdit[], workspaceRoot: string) => Promise<void>;
   /** False when `path`, symbolic links followed, lies outside `root`: no edit may go there. */
   staysInside?: (path: string, root: string) => Promise<boolean>;
+  /** Guarded-rollout checks (they read event files): rollback verdicts become diagnostics. */
+  checkRollouts?: CheckRollouts;
 }
 
 const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -211,13 +214,18 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     return best;
   };
 
+  const guardVerdicts =
+    runtime.checkRollouts && new GuardVerdicts(runtime.checkRollouts, () => scheduleDiagnostics(), logger);
   let diagnosticsRun = 0;
   /** Publishes every workspace's findings; a run overtaken by a newer one stops between folders. */
   const publishDiagnostics = async (): Promise<void> => {
     const run = ++diagnosticsRun;
     const byUri = new Map<string, Diagnostic[]>();
     for (const workspace of workspaces) {
-      const findings = await workspaceFindings(workspace);
+      const findings = [
+        ...(await workspaceFindings(workspace)),
+        ...(guardVerdicts?.findings(workspace) ?? []),
+      ];
       // Let edits that arrived meanwhile in: if one started a newer run, that run publishes.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (run !== diagnosticsRun) return;

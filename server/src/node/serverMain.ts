@@ -4,6 +4,7 @@ import { applyFileChanges, staysInside } from './atomicWrite';
 import { readFlagHistory } from './gitHistory';
 import { loadPreregisteredPlans } from './experiments/planHistory';
 import { analyzeExperiment } from './experiments/analyzeExperiment';
+import { checkRollouts } from './guard/analyzeRollout';
 import { nodeHost } from './nodeHost';
 import { watchFiles } from './watchFiles';
 
@@ -21,6 +22,7 @@ startServer(connection, {
     await applyFileChanges(edits, [], { workspaceRoot });
   },
   staysInside,
+  checkRollouts: (workspace) => checkRollouts(workspace),
 });
 connection.listen();
 

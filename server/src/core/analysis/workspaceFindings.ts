@@ -51,6 +51,7 @@ export async function workspaceFindings(workspace: FlagWorkspace): Promise<Findi
   const findings = [
     ...workspace.registryFindings(),
     ...workspace.experimentFindings(),
+    ...workspace.rolloutFindings(),
     ...codeFindings(usages, workspace.registry, { now: workspace.now() }),
     ...workspace.tooLarge.map(({ file, size }): Finding => ({
       file,

@@ -1,3 +1,4 @@
+import { GUARD_ROLLBACK_CODE } from '../guard/guardFindings';
 import { type CodeAction, CodeActionKind, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { Commands } from '../../../../shared/src/protocol';
 import { CodeFinding } from '../analysis/codeFindings';
@@ -137,6 +138,7 @@ function allCodeActions(
       }
     }
   }
+  actions.push(...guardRollbackActions(workspace, diagnostics));
   void range;
   return actions;
 }
@@ -160,4 +162,39 @@ function linkFlagToExperiment(
     }
   }
   return changes;
+}
+
+/**
+ * A rollback verdict's fix: the plan's rollback through the registry commands, so a protected
+ * environment asks for confirmation as every other registry edit does.
+ */
+function guardRollbackActions(workspace: FlagWorkspace, diagnostics: Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.source !== 'flaglens' || diagnostic.code !== GUARD_ROLLBACK_CODE) continue;
+    const data = diagnostic.data as { flag: string; rollout: string; environment: string; action: string };
+    const plan = workspace.rollouts.plans().find((item) => item.key === data.rollout);
+    if (!plan) continue;
+    const kill = data.action === 'kill';
+    actions.push({
+      title: kill
+        ? `Roll back: disable ${plan.flag} in ${plan.environment}`
+        : `Roll back: ${plan.flag} to 0% ${plan.variant} in ${plan.environment}`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: true,
+      command: kill
+        ? {
+            title: 'Roll back',
+            command: Commands.toggle,
+            arguments: [{ flag: plan.flag, env: plan.environment, enabled: false }],
+          }
+        : {
+            title: 'Roll back',
+            command: Commands.setRollout,
+            arguments: [{ flag: plan.flag, env: plan.environment, variant: plan.variant, percent: 0 }],
+          },
+    });
+  }
+  return actions;
 }

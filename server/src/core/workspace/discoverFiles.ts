@@ -1,6 +1,7 @@
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { FlaglensConfig } from '../../../../shared/src/config';
+import { ROLLOUT_GLOB } from '../guard/rolloutPlan';
 import type { WorkspaceHost } from '../host';
 
 export interface DiscoveredFiles {
@@ -10,6 +11,8 @@ export interface DiscoveredFiles {
   code: string[];
   /** Workspace-relative paths of experiment definitions (`*.experiment.json`). */
   experiments: string[];
+  /** Workspace-relative paths of rollout plans (`*.rollout.json`). */
+  rollouts: string[];
   /** Code files skipped for their size (filled when the code is read). */
   tooLarge: { file: string; size: number }[];
 }
@@ -21,6 +24,7 @@ export interface FileMatcher {
   isRegistry(file: string): boolean;
   isCode(file: string): boolean;
   isExperiment(file: string): boolean;
+  isRollout(file: string): boolean;
 }
 
 export function createFileMatcher(config: FlaglensConfig): FileMatcher {
@@ -28,10 +32,12 @@ export function createFileMatcher(config: FlaglensConfig): FileMatcher {
   const include = picomatch(config.include, { dot: true });
   const exclude = picomatch(config.exclude, { dot: true });
   const experiments = picomatch(config.experiments.definitions, { dot: true });
+  const rollouts = picomatch(ROLLOUT_GLOB, { dot: true });
   return {
     isRegistry: (file) => registry(file) && !file.split('/').some((part) => ALWAYS_SKIPPED.has(part)),
     isCode: (file) => include(file) && !exclude(file) && !/\.d\.[cm]?ts$/.test(file),
     isExperiment: (file) => experiments(file) && !file.split('/').some((part) => ALWAYS_SKIPPED.has(part)),
+    isRollout: (file) => rollouts(file) && !file.split('/').some((part) => ALWAYS_SKIPPED.has(part)),
   };
 }
 
@@ -48,7 +54,7 @@ export async function discoverFiles(
 ): Promise<DiscoveredFiles> {
   const matcher = createFileMatcher(config);
   const excludeDir = picomatch(config.exclude, { dot: true });
-  const result: DiscoveredFiles = { registry: [], code: [], experiments: [], tooLarge: [] };
+  const result: DiscoveredFiles = { registry: [], code: [], experiments: [], rollouts: [], tooLarge: [] };
   const ignores: { base: string; rules: Ignore }[] = [];
 
   const isIgnored = (relative: string, isDirectory: boolean): boolean =>
@@ -82,6 +88,7 @@ export async function discoverFiles(
         if (isIgnored(relative, false)) continue;
         if (matcher.isRegistry(relative)) result.registry.push(relative);
         else if (matcher.isExperiment(relative)) result.experiments.push(relative);
+        else if (matcher.isRollout(relative)) result.rollouts.push(relative);
         // Sizes are checked when the files are read: a stat per file would double the calls.
         else if (matcher.isCode(relative)) result.code.push(relative);
       }

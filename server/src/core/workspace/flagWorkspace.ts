@@ -14,6 +14,7 @@ import { detectStaleFlags, type FlagHistory, type StaleVerdict } from '../stale/
 import { ExperimentSet } from '../experiments/experimentSet';
 import { ExperimentReports } from '../experiments/reportCache';
 import { planLockFindings, type PreregisteredPlan } from '../experiments/planLock';
+import { RolloutSet } from '../guard/rolloutSet';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root, forward slashes. */
@@ -23,7 +24,7 @@ export interface WorkspaceOptions {
   now?: () => Date;
 }
 
-export type FileKind = 'registry' | 'code' | 'config' | 'experiment' | 'other';
+export type FileKind = 'registry' | 'code' | 'config' | 'experiment' | 'rollout' | 'other';
 
 /**
  * One workspace folder: its configuration, registry and engines. The server, the CLI and the
@@ -40,6 +41,7 @@ export class FlagWorkspace {
   readonly experiments = new ExperimentSet();
   /** The latest background analysis of each experiment (computed by the server, read by lenses). */
   readonly experimentReports = new ExperimentReports();
+  readonly rollouts = new RolloutSet();
   private matcher: FileMatcher;
   private readonly engines = new Map<string, { version: string; engine: EnvironmentEngine }>();
   codeFiles: string[] = [];
@@ -96,6 +98,7 @@ export class FlagWorkspace {
     if (relative === CONFIG_FILE) return 'config';
     if (this.matcher.isRegistry(relative)) return 'registry';
     if (this.matcher.isExperiment(relative)) return 'experiment';
+    if (this.matcher.isRollout(relative)) return 'rollout';
     if (this.matcher.isCode(relative)) return 'code';
     return 'other';
   }
@@ -115,6 +118,12 @@ export class FlagWorkspace {
     for (const file of discovered.experiments) {
       const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
       if (text !== undefined) this.experiments.setFile(file, text);
+    }
+    for (const file of this.rollouts.fileNames())
+      if (!discovered.rollouts.includes(file)) this.rollouts.removeFile(file);
+    for (const file of discovered.rollouts) {
+      const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
+      if (text !== undefined) this.rollouts.setFile(file, text);
     }
     this.generation++;
     this.codeFiles = discovered.code;
@@ -250,6 +259,8 @@ export class FlagWorkspace {
       this.registry.setFile(relative, text);
     } else if (kind === 'experiment') {
       this.experiments.setFile(relative, text);
+    } else if (kind === 'rollout') {
+      this.rollouts.setFile(relative, text);
     } else if (kind === 'code') {
       if (!this.codeFiles.includes(relative)) this.codeFiles.push(relative);
       const change = this.index.updateFile(relative, text);
@@ -275,6 +286,8 @@ export class FlagWorkspace {
       if (!this.registry.removeFile(relative)) return false;
     } else if (kind === 'experiment') {
       if (!this.experiments.removeFile(relative)) return false;
+    } else if (kind === 'rollout') {
+      if (!this.rollouts.removeFile(relative)) return false;
     } else if (kind === 'code') {
       this.codeFiles = this.codeFiles.filter((file) => file !== relative);
       this.index.removeFile(relative);
@@ -382,5 +395,10 @@ export class FlagWorkspace {
       return parsed ? planLockFindings(parsed, this.preregisteredPlans.get(file), this.now()) : [];
     });
     return [...this.experiments.findings(this.registry), ...locks];
+  }
+
+  /** Findings of the rollout plans, checked against the registry. */
+  rolloutFindings(): Finding[] {
+    return this.rollouts.findings(this.registry);
   }
 }

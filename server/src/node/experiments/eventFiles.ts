@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, stat } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse';
 import type { EventProblem, ExperimentData, ExperimentDefinition } from '../../../../shared/src/experiment';
-import { BadRecord, readEventRecord } from '../../core/experiments/events/eventRecord';
+import { BadRecord, type ExperimentEvent, readEventRecord } from '../../core/experiments/events/eventRecord';
 import { type RecordCounts, UnitAggregator } from '../../core/experiments/events/unitAggregator';
 import { ExperimentSourceError } from '../../core/experiments/sourceError';
 
@@ -28,6 +28,11 @@ export function eventFileFormat(file: string): EventFileFormat | undefined {
   return undefined;
 }
 
+/** Where the records read go: the experiments' unit aggregator, or the guard's passes. */
+export interface EventSink {
+  add(event: ExperimentEvent): void;
+}
+
 class Counter implements RecordCounts {
   records = 0;
   badRecords = 0;
@@ -41,7 +46,7 @@ class Counter implements RecordCounts {
 async function readNdjson(
   path: string,
   file: string,
-  aggregator: UnitAggregator,
+  aggregator: EventSink,
   counter: Counter,
 ): Promise<void> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
@@ -84,12 +89,7 @@ async function readNdjson(
   if (rest !== '') handle(rest);
 }
 
-async function readCsv(
-  path: string,
-  file: string,
-  aggregator: UnitAggregator,
-  counter: Counter,
-): Promise<void> {
+async function readCsv(path: string, file: string, aggregator: EventSink, counter: Counter): Promise<void> {
   const parser = createReadStream(path).pipe(
     parseCsv({
       columns: (header: string[]) => header.map((name) => name.trim()),
@@ -115,15 +115,14 @@ async function readCsv(
   }
 }
 
-/** Reads every event file once and aggregates them for one experiment. */
-export async function collectFromFiles(
-  definition: ExperimentDefinition,
+/** Reads every event file once into `sink`; the counts say how many records were (un)usable. */
+export async function readEventFiles(
   files: string[],
-  options: FileSourceOptions,
-): Promise<ExperimentData> {
-  const aggregator = new UnitAggregator(definition, options.at);
+  sink: EventSink,
+  rootPath: string,
+): Promise<RecordCounts> {
   const counter = new Counter();
-  const root = options.root.replace(/\/$/, '');
+  const root = rootPath.replace(/\/$/, '');
   for (const path of files) {
     const file = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
     const format = eventFileFormat(path);
@@ -135,12 +134,23 @@ export async function collectFromFiles(
     if (!link || !target) throw new ExperimentSourceError(`${file}: event file not found.`);
     if (!target.isFile()) throw new ExperimentSourceError(`${file}: not a regular file.`);
     try {
-      if (format === 'ndjson') await readNdjson(path, file, aggregator, counter);
-      else await readCsv(path, file, aggregator, counter);
+      if (format === 'ndjson') await readNdjson(path, file, sink, counter);
+      else await readCsv(path, file, sink, counter);
     } catch (error) {
       throw new ExperimentSourceError(`${file}: could not be read (${(error as Error).message}).`);
     }
   }
+  return counter;
+}
+
+/** Reads every event file once and aggregates them for one experiment. */
+export async function collectFromFiles(
+  definition: ExperimentDefinition,
+  files: string[],
+  options: FileSourceOptions,
+): Promise<ExperimentData> {
+  const aggregator = new UnitAggregator(definition, options.at);
+  const counter = await readEventFiles(files, aggregator, options.root);
   const { health, metrics } = aggregator.finish(counter);
   return { health, metrics, asOf: options.at.toISOString(), source: 'files' };
 }
