@@ -46,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       { scheme: 'file', language: 'javascriptreact' },
       { scheme: 'file', pattern: '**/*.flagd.json' },
       { scheme: 'file', pattern: '**/*.experiment.json' },
+      { scheme: 'file', pattern: '**/*.rollout.json' },
     ],
     outputChannel: output,
     // Hovers link to the experiment report; no other command link in them is trusted, since flag

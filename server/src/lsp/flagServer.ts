@@ -136,7 +136,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     : undefined;
   /** Events, definitions and the registry feed the experiments' analysis. */
   const feedsExperiments = (file: string): boolean =>
-    /\.(experiment\.json|flagd\.json|ndjson|jsonl|csv)$/.test(file) || file.endsWith('flaglens.json');
+    /\.(experiment\.json|rollout\.json|flagd\.json|ndjson|jsonl|csv)$/.test(file) ||
+    file.endsWith('flaglens.json');
 
   /**
    * True for a request about an open code file whose current text the index holds: it can be
@@ -304,6 +305,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
           { globPattern: '**/*.flagd.json' },
           { globPattern: '**/flaglens.json' },
           { globPattern: '**/*.experiment.json' },
+          { globPattern: '**/*.rollout.json' },
           { globPattern: '**/*.{ndjson,jsonl,csv}' },
           { globPattern: '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}' },
         ],

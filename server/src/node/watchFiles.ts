@@ -2,7 +2,8 @@ import { existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a watcher reports: registry files, the configuration, experiments and their event files; code comes through the editor. */
-const WATCHED = /(\.flagd\.json|\.experiment\.json|\.ndjson|\.jsonl|\.csv|(^|\/)flaglens\.json)$/;
+const WATCHED =
+  /(\.flagd\.json|\.experiment\.json|\.rollout\.json|\.ndjson|\.jsonl|\.csv|(^|\/)flaglens\.json)$/;
 const SKIPPED = /(^|\/)(node_modules|\.git)(\/|$)/;
 
 /**
