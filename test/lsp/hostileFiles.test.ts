@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { chmodSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, copyToTemp, repoRoot } from '../support/cli';
 import { TestLspClient } from '../support/lspClient';
@@ -71,6 +71,25 @@ describe('special files among the registry, experiment and configuration files',
       assert.equal(result.status, 1);
     });
   }
+
+  it('check reports an environment file it cannot read instead of ignoring it', () => {
+    // A link to itself fails every read (ELOOP), even for root, whom permissions do not stop.
+    symlinkSync('qa.flagd.json', join(temp.dir, 'flags/qa.flagd.json'));
+    const unreadable = ['flags/qa.flagd.json'];
+    if (process.getuid?.() !== 0) {
+      chmodSync(join(temp.dir, 'flags/staging.flagd.json'), 0o000);
+      unreadable.push('flags/staging.flagd.json');
+    }
+    const result = check(temp.dir);
+    for (const file of unreadable)
+      assert.match(
+        result.output,
+        new RegExp(
+          `${file.replace(/\./g, '\\.')}:1:1: error registry/unreadable-file: .*could not be read \\((ELOOP|EACCES)\\)`,
+        ),
+      );
+    assert.equal(result.status, 1);
+  });
 
   for (const [name, make] of [
     ['a FIFO', mkfifo],

@@ -69,13 +69,13 @@ export async function readChecked(host: WorkspaceHost, path: string, maxBytes: n
   return text.length > maxBytes ? { status: 'tooLarge', size: text.length } : { status: 'ok', text };
 }
 
-/** A sentence for a file that could not be read, or undefined when it is simply absent. */
+/** Why a file could not be read, to follow its name ("is a FIFO..."), or undefined when it is simply absent. */
 export function describeFailedRead(read: FileRead, limitBytes: number): string | undefined {
   switch (read.status) {
     case 'notRegular':
-      return `not a regular file (${read.kind}): not read`;
+      return `is not a regular file (${read.kind})`;
     case 'tooLarge':
-      return `${read.size} bytes is over the ${limitBytes}-byte limit: not read`;
+      return `is ${read.size} bytes, over the ${limitBytes}-byte limit`;
     case 'unreadable':
       return `could not be read (${read.reason})`;
     default:

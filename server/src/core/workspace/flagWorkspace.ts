@@ -152,8 +152,10 @@ export class FlagWorkspace {
         code: `${what === 'experiment' ? 'experiment' : what === 'config' ? 'config' : 'registry'}/unreadable-file`,
         message:
           relative === CONFIG_FILE
-            ? `${relative} is ${reason}; the default configuration is used.`
-            : `${relative} is ${reason}; its flags are not checked.`,
+            ? `${relative} ${reason}; the default configuration is used.`
+            : what === 'experiment'
+              ? `${relative} ${reason}; the experiment is not checked.`
+              : `${relative} ${reason}; its flags are not checked.`,
       });
     }
     return undefined;
