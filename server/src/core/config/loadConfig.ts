@@ -1,4 +1,5 @@
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
 import {
   DEFAULT_CONFIG,
   SDK_PRESETS,
@@ -45,6 +46,14 @@ export function loadConfig(text: string | undefined): LoadedConfig {
       message,
     });
   };
+  const shape = inspectJson(text);
+  if (shape.tooDeepAt !== undefined) {
+    problem(
+      `flaglens.json is nested more than ${MAX_JSON_DEPTH} levels deep here; the default configuration is used.`,
+      shape.tooDeepAt,
+    );
+    return { config, findings };
+  }
   const errors: ParseError[] = [];
   const raw: unknown = parse(text, errors, { allowTrailingComma: true });
   for (const error of errors)

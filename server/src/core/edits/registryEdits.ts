@@ -5,6 +5,7 @@
  * (server/src/node/atomicWrite.ts) or sends it to the editor as a workspace edit.
  */
 import { type ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
+import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
 import type { JsonObject, JsonValue } from '../../../../shared/src/registryModel';
 import { LineIndex } from '../text';
 import type { OffsetEdit } from '../textEdit';
@@ -427,6 +428,13 @@ interface OpenFile {
 }
 
 function openFile(text: string): OpenFile {
+  const shape = inspectJson(text);
+  if (shape.tooDeepAt !== undefined) {
+    const { line, character } = new LineIndex(text).positionAt(shape.tooDeepAt);
+    throw new RegistryEditError(
+      `The file is nested more than ${MAX_JSON_DEPTH} levels deep (at line ${line + 1}, column ${character + 1}); Flaglens does not edit it.`,
+    );
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0) {

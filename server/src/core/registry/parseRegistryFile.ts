@@ -23,6 +23,7 @@ import {
   type VariantValue,
 } from '../../../../shared/src/registryModel';
 import { LineIndex, textVersion } from '../text';
+import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
 
 /** Files above this size are refused: flag files are small, and a huge one is a mistake. */
 export const MAX_REGISTRY_FILE_BYTES = 5_000_000;
@@ -79,14 +80,8 @@ function isPlainObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/**
- * Parses one flagd file with positions and checks everything that can be checked in the file
- * alone. Never throws: every problem becomes a finding at a line and column.
- */
-export function parseRegistryFile(file: string, text: string): RegistryFile {
-  const lines = new LineIndex(text);
-  const out = new FileFindings(file, lines);
-  const result: RegistryFile = {
+function emptyResult(file: string, text: string, findings: Finding[]): RegistryFile {
+  return {
     file,
     environment: environmentFromPath(file),
     version: textVersion(text),
@@ -94,9 +89,36 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
     evaluators: {},
     evaluatorRanges: {},
     metadata: {},
-    findings: out.findings,
+    findings,
     unusable: true,
   };
+}
+
+/**
+ * Parses one flagd file with positions and checks everything that can be checked in the file
+ * alone. Never throws: every problem becomes a finding at a line and column, and a failure of
+ * the analysis itself is a finding at the file (the other files are still checked).
+ */
+export function parseRegistryFile(file: string, text: string): RegistryFile {
+  try {
+    return parseChecked(file, text);
+  } catch (error) {
+    return emptyResult(file, text, [
+      {
+        file,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'error',
+        code: 'registry/analysis-failed',
+        message: `Flaglens could not analyse this file (${error instanceof Error ? error.message : String(error)}); its flags are left out of every check.`,
+      },
+    ]);
+  }
+}
+
+function parseChecked(file: string, text: string): RegistryFile {
+  const lines = new LineIndex(text);
+  const out = new FileFindings(file, lines);
+  const result = emptyResult(file, text, out.findings);
 
   if (text.length > MAX_REGISTRY_FILE_BYTES) {
     out.add(
@@ -123,6 +145,17 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
       'error',
       'registry/empty',
       'Registry file is empty; expected a flagd JSON object with "flags".',
+    );
+    return result;
+  }
+
+  const shape = inspectJson(text);
+  if (shape.tooDeepAt !== undefined) {
+    out.addAt(
+      lines.rangeOf(shape.tooDeepAt, shape.tooDeepAt + 1),
+      'error',
+      'registry/too-deep',
+      `Nested more than ${MAX_JSON_DEPTH} levels deep here: Flaglens cannot analyse this file, so its flags are left out of every check.`,
     );
     return result;
   }

@@ -288,6 +288,7 @@ export class FlagWorkspace {
       now: this.now(),
       history: this.history,
       usagesIndexed: this.codeIndexed,
+      unanalysedFiles: this.analysisFailures().map((failure) => failure.file),
     });
     this.staleCache = { generation: this.generation, verdicts };
     return verdicts;
@@ -340,6 +341,11 @@ export class FlagWorkspace {
     }
     this.generation++;
     return true;
+  }
+
+  /** Code files the index could not analyse: their flag reads are unknown. */
+  analysisFailures(): { file: string; message: string }[] {
+    return this.index.failures();
   }
 
   usages(): FlagUsage[] {
