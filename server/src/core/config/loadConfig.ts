@@ -63,6 +63,14 @@ export function loadConfig(text: string | undefined): LoadedConfig {
       error.length,
     );
   if (errors.length > 0) return { config, findings };
+  for (const duplicate of shape.duplicates) {
+    const first = lines.positionAt(duplicate.firstOffset);
+    problem(
+      `Duplicate key ${JSON.stringify(duplicate.key)} in flaglens.json (also at line ${first.line + 1}, column ${first.character + 1}): this last one is used and the other ignored; remove one.`,
+      duplicate.offset,
+      duplicate.length,
+    );
+  }
   if (!isObject(raw)) {
     problem('flaglens.json must be a JSON object.');
     return { config, findings };

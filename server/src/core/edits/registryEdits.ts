@@ -443,6 +443,14 @@ function openFile(text: string): OpenFile {
       `The file is not valid JSON (${printParseErrorCode(errors[0].error)} at line ${line + 1}, column ${character + 1}); fix it before editing.`,
     );
   }
+  // An edit would change one of two equal keys, maybe the one flagd ignores: refuse instead.
+  const [duplicate] = shape.duplicates;
+  if (duplicate) {
+    const { line, character } = new LineIndex(text).positionAt(duplicate.offset);
+    throw new RegistryEditError(
+      `The file has the key ${JSON.stringify(duplicate.key)} twice in one object (again at line ${line + 1}, column ${character + 1}); remove one before editing.`,
+    );
+  }
   const document = root ? (getNodeValue(root) as JsonValue) : undefined;
   if (!isObject(document))
     throw new RegistryEditError('The file is not a flagd file: its top level must be a JSON object.');

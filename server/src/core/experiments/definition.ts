@@ -131,6 +131,16 @@ export function parseExperimentFile(file: string, text: string): ParsedExperimen
     });
   }
   if (errors.length > 0 || !root) return result;
+  for (const duplicate of shape.duplicates) {
+    const first = lines.positionAt(duplicate.firstOffset);
+    findings.push({
+      file,
+      range: lines.rangeOf(duplicate.offset, duplicate.offset + duplicate.length),
+      severity: 'error',
+      code: 'experiment/duplicate-key',
+      message: `Duplicate key ${JSON.stringify(duplicate.key)} (also at line ${first.line + 1}, column ${first.character + 1}): this last one is used and the other ignored; remove one.`,
+    });
+  }
   if (root.type !== 'object') {
     add([], 'error', 'not-an-object', 'An experiment file must be a JSON object.');
     return result;

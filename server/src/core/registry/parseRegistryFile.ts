@@ -63,13 +63,15 @@ class FileFindings {
   }
 }
 
+/** The key node of a property; of the last one when a key repeats, as `JSON.parse` and flagd read it. */
 function propertyKeyNode(objectNode: Node | undefined, key: string): Node | undefined {
   if (!objectNode || objectNode.type !== 'object') return undefined;
+  let found: Node | undefined;
   for (const property of objectNode.children ?? []) {
     const keyNode = property.children?.[0];
-    if (keyNode?.value === key) return keyNode;
+    if (keyNode?.value === key) found = keyNode;
   }
-  return undefined;
+  return found;
 }
 
 function propertyValueNode(objectNode: Node | undefined, key: string): Node | undefined {
@@ -171,6 +173,15 @@ function parseChecked(file: string, text: string): RegistryFile {
     );
   }
   if (errors.length > 0 || !root) return result;
+  for (const duplicate of shape.duplicates) {
+    const first = lines.positionAt(duplicate.firstOffset);
+    out.addAt(
+      lines.rangeOf(duplicate.offset, duplicate.offset + duplicate.length),
+      'error',
+      'registry/duplicate-key',
+      `Duplicate key ${JSON.stringify(duplicate.key)} (also at line ${first.line + 1}, column ${first.character + 1}): flagd uses this last one and ignores the other; remove one.`,
+    );
+  }
   if (root.type !== 'object') {
     out.add(
       root,
@@ -242,6 +253,8 @@ function parseChecked(file: string, text: string): RegistryFile {
     const valueNode = property.children?.[1];
     if (!keyNode || !valueNode) continue;
     const key = String(keyNode.value);
+    // A flag defined twice: flagd keeps the last definition, so only that one is checked.
+    if (propertyKeyNode(flagsNode, key) !== keyNode) continue;
     const definition = parseFlag(key, keyNode, valueNode, result, out);
     if (definition) result.flags.set(key, definition);
   }
