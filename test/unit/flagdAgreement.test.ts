@@ -92,4 +92,105 @@ describe('checks that agree with flagd', () => {
       assert.equal(configDuplicate?.range.start.character, config.lastIndexOf('"include"'));
     });
   });
+
+  describe('targeting edges flagd refuses', () => {
+    const flag = (extra: Record<string, unknown>): Record<string, unknown> => ({
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      ...extra,
+    });
+    const file = (flags: Record<string, unknown>, evaluators?: Record<string, unknown>): string =>
+      `${JSON.stringify({ flags, ...(evaluators ? { $evaluators: evaluators } : {}) }, null, 2)}\n`;
+    const context = { targetingKey: 'user-1' };
+
+    it('variant names from Object.prototype are not variants, as flagd says', () => {
+      const byDefault = file({ f: flag({ defaultVariant: 'toString' }) });
+      assert.match(flagdServes(byDefault, 'f'), /^error:/);
+      assert.deepEqual(findings('flags/p.flagd.json', byDefault), [
+        `registry/unknown-default-variant ${at(byDefault, '"toString"')}`,
+      ]);
+      const byTargeting = file({ f: flag({ targeting: { if: [true, 'constructor', 'off'] } }) });
+      assert.match(flagdServes(byTargeting, 'f', context), /^ERROR:/);
+      assert.deepEqual(findings('flags/p.flagd.json', byTargeting), [
+        `registry/unknown-variant ${at(byTargeting, '"constructor"')}`,
+      ]);
+      const byRollout = file({
+        f: flag({
+          targeting: {
+            fractional: [
+              ['hasOwnProperty', 50],
+              ['off', 50],
+            ],
+          },
+        }),
+      });
+      assert.deepEqual(findings('flags/p.flagd.json', byRollout), [
+        `registry/unknown-variant ${at(byRollout, '"hasOwnProperty"')}`,
+      ]);
+    });
+
+    it('weights that add up past 2^31 - 1 (1e308) are an error, as flagd serves the default', () => {
+      const text = file({
+        f: flag({
+          targeting: {
+            fractional: [
+              ['on', 1e308],
+              ['off', 1e308],
+            ],
+          },
+        }),
+      });
+      assert.equal(flagdServes(text, 'f', context), 'DEFAULT:false');
+      assert.deepEqual(findings('flags/p.flagd.json', text), [
+        `registry/weights-too-large ${at(text, '[', '"fractional"')}`,
+      ]);
+    });
+
+    it('string and fractional weights are called what they are, as flagd serves the default', () => {
+      const text = file({
+        f: flag({
+          targeting: {
+            fractional: [
+              ['on', '50'],
+              ['off', 12.5],
+            ],
+          },
+        }),
+      });
+      assert.equal(flagdServes(text, 'f', context), 'DEFAULT:false');
+      const parsed = parseRegistryFile('flags/p.flagd.json', text);
+      assert.deepEqual(
+        parsed.findings.map(
+          (finding) => `${finding.code} ${finding.range.start.line}:${finding.range.start.character}`,
+        ),
+        [`registry/invalid-weight ${at(text, '"50"')}`, `registry/invalid-weight ${at(text, '12.5')}`],
+      );
+      assert.match(parsed.findings[0].message, /"50" \(a string\) .* not a whole number/);
+      assert.ok(parsed.findings.every((finding) => !/zero/.test(finding.message)));
+    });
+
+    it('a $ref cycle through nested evaluators is an error at the $ref, as flagd fails every evaluation', () => {
+      const text = file(
+        { f: flag({ targeting: { if: [{ $ref: 'staff' }, 'on', 'off'] } }) },
+        { staff: { or: [{ $ref: 'admins' }, false] }, admins: { and: [{ $ref: 'staff' }, true] } },
+      );
+      assert.match(flagdServes(text, 'f', context), /^ERROR:/);
+      const parsed = parseRegistryFile('flags/p.flagd.json', text);
+      assert.deepEqual(
+        parsed.findings.map(
+          (finding) => `${finding.code} ${finding.range.start.line}:${finding.range.start.character}`,
+        ),
+        [`registry/ref-cycle ${at(text, '"staff"', '"$ref"')}`],
+      );
+      assert.match(parsed.findings[0].message, /staff -> admins -> staff/);
+      // Nested evaluators without a cycle are fine, for flagd and here.
+      const nested = file(
+        { f: flag({ targeting: { if: [{ $ref: 'staff' }, 'on', 'off'] } }) },
+        { staff: { or: [{ $ref: 'admins' }, false] }, admins: { '==': [1, 1] } },
+      );
+      assert.equal(flagdServes(nested, 'f', context), 'TARGETING_MATCH:true');
+      assert.deepEqual(findings('flags/p.flagd.json', nested), []);
+    });
+  });
 });

@@ -36,7 +36,8 @@ export type ScannedFile =
  * link to /dev/zero would never end), and never more than the limit asked for.
  */
 export type FileRead =
-  | { status: 'ok'; text: string }
+  /** `invalidUtf8At`: where the first bytes that are not UTF-8 decoded to U+FFFD, if any. */
+  | { status: 'ok'; text: string; invalidUtf8At?: number }
   | { status: 'missing' }
   /** A FIFO, a socket, a device or a folder: `kind` says which, for the message. */
   | { status: 'notRegular'; kind: string }

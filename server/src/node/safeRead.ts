@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import type { FileRead } from '../core/host';
 
 const BOM = 0xfeff;
@@ -45,8 +46,12 @@ export function readRegularFile(path: string, maxBytes: number): FileRead {
       length += read;
     }
     if (length > maxBytes) return { status: 'tooLarge', size: length };
-    const text = buffer.toString('utf8', 0, length);
-    return { status: 'ok', text: text.charCodeAt(0) === BOM ? text.slice(1) : text };
+    const bytes = buffer.subarray(0, length);
+    const decoded = bytes.toString('utf8');
+    const bom = decoded.charCodeAt(0) === BOM ? 1 : 0;
+    const text = bom ? decoded.slice(1) : decoded;
+    if (isUtf8(bytes)) return { status: 'ok', text };
+    return { status: 'ok', text, invalidUtf8At: firstInvalid(decoded, bytes) - bom };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { status: 'missing' };
@@ -54,4 +59,21 @@ export function readRegularFile(path: string, maxBytes: number): FileRead {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The offset in `decoded` of the first U+FFFD that stands for invalid bytes rather than for a
+ * real U+FFFD (encoded EF BF BD). Every U+FFFD before it is real, so the byte offsets of the
+ * text before it are exact.
+ */
+function firstInvalid(decoded: string, bytes: Buffer): number {
+  let from = 0;
+  let byteOffset = 0;
+  for (let at = decoded.indexOf('\uFFFD'); at >= 0; at = decoded.indexOf('\uFFFD', at + 1)) {
+    byteOffset += Buffer.byteLength(decoded.slice(from, at));
+    from = at;
+    if (!(bytes[byteOffset] === 0xef && bytes[byteOffset + 1] === 0xbf && bytes[byteOffset + 2] === 0xbd))
+      return at;
+  }
+  return Math.max(0, decoded.indexOf('\uFFFD'));
 }

@@ -58,6 +58,8 @@ export class FlagWorkspace {
   private readonly buffers = new Map<string, string>();
   /** Registry, experiment and configuration files that exist but could not be read, as findings. */
   private readonly readFailures = new Map<string, Finding>();
+  /** Where the last disk read of a file met bytes that are not UTF-8 (see FileRead). */
+  private readonly invalidUtf8 = new Map<string, number>();
 
   constructor(options: WorkspaceOptions) {
     this.root = options.root.replace(/\\/g, '/').replace(/\/$/, '');
@@ -113,8 +115,10 @@ export class FlagWorkspace {
     for (const file of this.registry.files())
       if (!discovered.registry.includes(file)) this.registry.removeFile(file);
     for (const file of discovered.registry) {
-      const text = this.buffers.get(file) ?? (await this.readDataFile(file));
-      if (text !== undefined) this.registry.setFile(file, text);
+      const buffer = this.buffers.get(file);
+      const text = buffer ?? (await this.readDataFile(file));
+      if (text !== undefined)
+        this.registry.setFile(file, text, buffer === undefined ? this.invalidUtf8.get(file) : undefined);
       else this.registry.removeFile(file);
     }
     for (const file of this.experiments.fileNames())
@@ -141,7 +145,11 @@ export class FlagWorkspace {
   private async readDataFile(relative: string): Promise<string | undefined> {
     const read: FileRead = await readChecked(this.host, this.absolute(relative), DATA_FILE_LIMIT);
     this.readFailures.delete(relative);
-    if (read.status === 'ok') return read.text;
+    this.invalidUtf8.delete(relative);
+    if (read.status === 'ok') {
+      if (read.invalidUtf8At !== undefined) this.invalidUtf8.set(relative, read.invalidUtf8At);
+      return read.text;
+    }
     const reason = describeFailedRead(read, DATA_FILE_LIMIT);
     if (reason !== undefined) {
       const what = relative === CONFIG_FILE ? 'config' : this.kindOf(relative);
@@ -170,7 +178,8 @@ export class FlagWorkspace {
     if (kind === 'registry' || kind === 'experiment') {
       const before = this.readFailures.get(relative);
       const text = await this.readDataFile(relative);
-      if (text !== undefined) return this.updateFile(relative, text) || before !== undefined;
+      if (text !== undefined)
+        return this.updateFile(relative, text, this.invalidUtf8.get(relative)) || before !== undefined;
       // Removing the file forgets its failure: keep it, it is the news.
       const failure = this.readFailures.get(relative);
       const removed = this.removeFile(relative);
@@ -301,10 +310,10 @@ export class FlagWorkspace {
   onDeferredChange: (() => void) | undefined;
 
   /** A file's new text (from an editor buffer or disk); returns true when anything changed. */
-  updateFile(relative: string, text: string): boolean {
+  updateFile(relative: string, text: string, invalidUtf8At?: number): boolean {
     const kind = this.kindOf(relative);
     if (kind === 'registry') {
-      this.registry.setFile(relative, text);
+      this.registry.setFile(relative, text, invalidUtf8At);
     } else if (kind === 'experiment') {
       this.experiments.setFile(relative, text);
     } else if (kind === 'code') {
