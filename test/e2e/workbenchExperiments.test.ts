@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import { session } from './support/session';
-import { openFromExplorer } from './support/workbench';
+import { openFromExplorer, runCommand } from './support/workbench';
 
 /** The Explorer in the side bar (Ctrl+Shift+E reveals it, never toggles it away). */
 async function showExplorer(page: Page): Promise<void> {
@@ -42,10 +42,13 @@ describe('Experiments in the VS Code workbench', () => {
       .locator('.tabs-container .tab', { hasText: /Preview/ })
       .first()
       .waitFor({ timeout: 30_000 });
-    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe').first();
+    const preview = page.locator('iframe.webview.ready').last().contentFrame().frameLocator('iframe').first();
     await preview.locator('h2', { hasText: 'Experiment checkout-cta-test' }).waitFor({ timeout: 30_000 });
     assert.ok((await preview.locator('table').count()) >= 1, 'the report has its table of figures');
     await screenshot('experiment-report');
+    // Leave the editors as the other tests expect them.
+    await page.locator('.tabs-container .tab.active').first().click();
+    await runCommand(page, 'View: Close All Editors');
   });
 
   it('lists the experiment in the Experiments view, grouped by its state', async () => {
