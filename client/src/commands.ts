@@ -53,6 +53,11 @@ async function flagAndEnvironment(
   return env ? { flag, env } : undefined;
 }
 
+/** Experiment reports as read-only markdown documents, by URI. */
+const EXPERIMENT_REPORT_SCHEME = 'flaglens-report';
+const reportTexts = new Map<string, string>();
+const reportChanged = new vscode.EventEmitter<vscode.Uri>();
+
 /** Palette and context-menu commands, as factories over the extension's context. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
@@ -79,7 +84,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (outcome.applied) ctx.refreshViews();
       return outcome;
     }),
-    // The experiment lens and hover link: the report as a markdown preview.
+    // The experiment lens and hover link: the report as a markdown preview of a read-only
+    // document (nothing to save when it is closed).
     register('flaglens.openExperimentReport', async (node?: unknown) => {
       const experiment = (node as { experiment?: unknown } | undefined)?.experiment;
       const key =
@@ -92,11 +98,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         void vscode.window.showWarningMessage(`Flaglens: ${answer.error ?? 'no report'}`);
         return undefined;
       }
-      const document = await vscode.workspace.openTextDocument({
-        language: 'markdown',
-        content: answer.markdown,
-      });
-      return vscode.commands.executeCommand('markdown.showPreview', document.uri);
+      const uri = vscode.Uri.from({ scheme: EXPERIMENT_REPORT_SCHEME, path: `/${key}.md` });
+      reportTexts.set(uri.toString(), answer.markdown);
+      reportChanged.fire(uri);
+      return vscode.commands.executeCommand('markdown.showPreview', uri);
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(EXPERIMENT_REPORT_SCHEME, {
+      onDidChange: reportChanged.event,
+      provideTextDocumentContent: (uri) => reportTexts.get(uri.toString()) ?? '',
     }),
     register('flaglens.refresh', () => ctx.refreshViews()),
     register('flaglens.toggleFlag', async (node?: unknown) => {
