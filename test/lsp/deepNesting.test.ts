@@ -81,6 +81,15 @@ describe('deeply nested registry, experiment and code files', function () {
     }
   });
 
+  it('check finishes when a constants file other files import is nested too deep to analyse', () => {
+    // The index needs src/flags.ts to resolve FlagKey: it used to read and parse it again forever.
+    const file = join(temp.dir, 'src/flags.ts');
+    writeFileSync(file, `${'{"if":['.repeat(1000)}${']}'.repeat(1000)}\n${readFileSync(file, 'utf8')}`);
+    const result = cli(temp.dir, 'check');
+    assert.equal(result.status, 1, `check did not finish: ${result.stderr}`);
+    assert.match(result.stdout, /src\/flags\.ts:1:1: warning code\/analysis-failed/);
+  });
+
   it('the live server keeps its code index when a registry file is nested 3,000 deep', async () => {
     writeFileSync(join(temp.dir, 'flags/qa.flagd.json'), deepRegistry(3000));
     const client = await TestLspClient.start(temp.dir);

@@ -428,7 +428,15 @@ export class UsageIndex {
   private neededUnparsed(): string[] {
     const files: string[] = [];
     for (const [file, requesters] of this.neededBy) {
-      if (requesters.size > 0 && this.exists(file) && !this.facts.has(file) && !this.unreadable.has(file))
+      // A file whose extraction failed is not read again until its text changes: reading it
+      // again fails again, and `loadMissing` would loop forever (a CLI hang the fuzz test found).
+      if (
+        requesters.size > 0 &&
+        this.exists(file) &&
+        !this.facts.has(file) &&
+        !this.unreadable.has(file) &&
+        !this.failed.has(file)
+      )
         files.push(file);
     }
     return files;
