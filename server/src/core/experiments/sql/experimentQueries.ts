@@ -150,7 +150,8 @@ function exposureCte(exposures: ResolvedTable<ExposureField>, bound: WindowPlace
   ].join('\n');
 }
 
-function columnsOf<F extends string>(table: ResolvedTable<F>, alias: string): Record<F, string> {
+/** Each column of `table`, quoted and prefixed with `alias.`. */
+export function columnsOf<F extends string>(table: ResolvedTable<F>, alias: string): Record<F, string> {
   const columns = {} as Record<F, string>;
   for (const field of Object.keys(table.columns) as F[]) {
     columns[field] = `${alias}.${quoteIdentifier(table.columns[field])}`;
@@ -345,7 +346,7 @@ export function numberOf(value: unknown, what: string): number {
   throw new Error(`The warehouse returned ${JSON.stringify(value)} for ${what}, not a number.`);
 }
 
-function stringOf(value: unknown, what: string): string {
+export function stringOf(value: unknown, what: string): string {
   if (typeof value === 'string') return value;
   throw new Error(`The warehouse returned ${JSON.stringify(value)} for ${what}, not a string.`);
 }
