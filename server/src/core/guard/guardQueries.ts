@@ -14,9 +14,14 @@
  * are UTC hours, and a `timestamp without time zone` is read as UTC).
  */
 import type { PostgresSourceConfig } from '../../../../shared/src/config';
-import type { VariantStatistics } from '../../../../shared/src/experiment';
 import type { RolloutPlan } from '../../../../shared/src/rollout';
-import { columnsOf, numberOf, sourceTables, stringOf } from '../experiments/sql/experimentQueries';
+import {
+  columnsOf,
+  numberOf,
+  rowCountCtes,
+  sourceTables,
+  stringOf,
+} from '../experiments/sql/experimentQueries';
 import {
   type ExposureField,
   type ResolvedTable,
@@ -25,7 +30,7 @@ import {
   qualifiedName,
 } from '../experiments/sql/sqlText';
 import type { RecordCounts } from '../experiments/events/unitAggregator';
-import type { RolloutData } from './guardEvents';
+import { type RolloutData, emptyStatistics } from './guardEvents';
 import { type GuardrailArmData, quantileOf } from './guardrailComparison';
 import { LOG_GAMMA, MIN_POSITIVE, QuantileSketch } from './quantileSketch';
 import type { TimelineSegment } from './rolloutTimeline';
@@ -140,25 +145,10 @@ function healthQuery(plan: RolloutPlan, tables: Tables, asOf: Date, segments: Ti
   const params = new SqlParameters();
   const b = bindPlan(plan, asOf, segments, params);
   const names = params.bind([...new Set(plan.guardrails.map((guardrail) => guardrail.event))]);
-  const x = columnsOf(tables.exposures, 'x');
-  const t = columnsOf(tables.events, 't');
   const text = [
     'WITH',
     armCtes(tables.exposures, b) + ',',
-    'exposure_rows AS (',
-    '  SELECT count(*)::float8 AS records,',
-    `    count(*) FILTER (WHERE ${x.unit} IS NULL OR ${x.ts} IS NULL OR ${x.flag} IS NULL OR ${x.variant} IS NULL)::float8 AS bad`,
-    `  FROM ${qualifiedName(tables.exposures)} AS x`,
-    `  WHERE (${x.flag} = ${b.flag} OR ${x.flag} IS NULL)`,
-    `    AND ((${x.ts} >= ${b.start} AND ${x.ts} < ${b.asOf}) OR ${x.ts} IS NULL)`,
-    '),',
-    'event_rows AS (',
-    '  SELECT count(*)::float8 AS records,',
-    `    count(*) FILTER (WHERE ${t.unit} IS NULL OR ${t.ts} IS NULL OR ${t.event} IS NULL)::float8 AS bad`,
-    `  FROM ${qualifiedName(tables.events)} AS t`,
-    `  WHERE (${t.event} = ANY(${names}) OR ${t.event} IS NULL)`,
-    `    AND ((${t.ts} >= ${b.start} AND ${t.ts} < ${b.asOf}) OR ${t.ts} IS NULL)`,
-    ')',
+    rowCountCtes(tables, { flag: b.flag, start: b.start, end: b.asOf, names, eventsFrom: b.start }),
     `SELECT 'units' AS kind, arm::float8 AS arm, ${epochMs("date_trunc('hour', first_ts::timestamptz)")} AS hour,`,
     `    (width_bucket(first_ts::timestamptz, ${b.starts}) - 1)::float8 AS segment, count(*)::float8 AS n, 0::float8 AS m`,
     '  FROM unit_arm WHERE arm IN (0, 1) GROUP BY 2, 3, 4',
@@ -251,10 +241,6 @@ function guardrailQuery(
 
 type Row = Record<string, unknown>;
 
-function empty(): VariantStatistics {
-  return { units: 0, sum: 0, sumSquares: 0, denominatorSum: 0, denominatorSumSquares: 0, crossSum: 0 };
-}
-
 /** The rows of `buildGuardQueries`' queries as the `RolloutData` the file source gives. */
 export function readGuardRows(
   plan: RolloutPlan,
@@ -331,7 +317,7 @@ export function readGuardRows(
         const arm = (a: number): GuardrailArmData => ({ kind: 'quantile', sketch: sketches[a] });
         return { baseline: arm(0), variant: arm(1) };
       }
-      const statistics = [empty(), empty()];
+      const statistics = [emptyStatistics(), emptyStatistics()];
       for (const row of rows) {
         const what = (column: string): string => `${guardrail.name}.${column}`;
         statistics[armOf(row, guardrail.name)] = {
