@@ -289,6 +289,33 @@ describe('Guarded rollouts from PostgreSQL (on a real PostgreSQL 15)', function 
     assert.ok(output.rollouts.some((r) => r.flag === 'new-api' && r.decision.verdict === 'rollback'));
   });
 
+  it('flaglens guard --show-sql prints queries that psql-style clients run to the same figures', async function () {
+    const result = runCli([
+      'guard',
+      'new-checkout',
+      '--dir',
+      postgresCopy.dir,
+      '--at',
+      AT.toISOString(),
+      '--show-sql',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    // Values are parameters of the prepared statements, never spliced into the query text.
+    const statements = result.stdout.split(/^PREPARE /m).slice(1);
+    assert.equal(statements.length, 4);
+    for (const statement of statements)
+      assert.doesNotMatch(statement.split(';\nEXECUTE')[0], /'new-checkout'/);
+    const results = (await client.query(`SET TIME ZONE 'UTC'; ${result.stdout}`)) as unknown as {
+      command: string;
+      rows: Record<string, unknown>[];
+    }[];
+    const health = results.filter((r) => r.command === 'EXECUTE' || r.command === 'SELECT')[0].rows;
+    const plan = plans().find((p) => p.flag === 'new-checkout')!;
+    const data = await collectRolloutData(files, plan, AT, rolloutTimeline(plan, AT.getTime()));
+    const units = health.filter((row) => row.kind === 'units').reduce((sum, row) => sum + Number(row.n), 0);
+    assert.equal(units, data.units.off + data.units.on);
+  });
+
   it('says which variable to set when the connection string is missing, without a stack trace', function () {
     const result = runCli(['guard', '--dir', postgresCopy.dir, '--at', AT.toISOString()], {
       env: { [ENV]: '' },

@@ -27,6 +27,7 @@ import {
   type ResolvedTable,
   type SqlQuery,
   SqlParameters,
+  printableQuery,
   qualifiedName,
 } from '../experiments/sql/sqlText';
 import type { RecordCounts } from '../experiments/events/unitAggregator';
@@ -66,9 +67,9 @@ function bindPlan(plan: RolloutPlan, asOf: Date, segments: TimelineSegment[], pa
     asOf: params.bind(asOf.toISOString()),
     baseline: params.bind(plan.baseline),
     variant: params.bind(plan.variant),
-    starts: `${params.bind(segments.map((segment) => new Date(segment.start).toISOString()))}::timestamptz[]`,
-    // Percentages as text: an array parameter is text[]; the cast makes it numbers.
-    percents: `${params.bind(segments.map((segment) => String(segment.percent)))}::float8[]`,
+    starts: `${params.bind(segments.map((segment) => new Date(segment.start).toISOString()))}::text[]::timestamptz[]`,
+    // Arrays are bound as text[] (as the printed form passes them too), then cast.
+    percents: `${params.bind(segments.map((segment) => String(segment.percent)))}::text[]::float8[]`,
   };
 }
 
@@ -130,6 +131,21 @@ export function buildGuardQueries(
     health: healthQuery(plan, tables, asOf, segments),
     guardrails: plan.guardrails.map((_, index) => guardrailQuery(plan, index, tables, asOf, segments)),
   };
+}
+
+/** The queries as text a person can run elsewhere (`flaglens guard --show-sql`). */
+export function showGuardQueries(
+  plan: RolloutPlan,
+  config: PostgresSourceConfig,
+  asOf: Date,
+  segments: TimelineSegment[],
+): string {
+  const queries = buildGuardQueries(plan, config, asOf, segments);
+  return [
+    "-- timestamps without time zone are read as UTC: run SET TIME ZONE 'UTC' first",
+    printableQuery(queries.health, 'flaglens_guard_health'),
+    ...queries.guardrails.map((query, index) => printableQuery(query, `flaglens_guardrail_${index + 1}`)),
+  ].join('\n\n');
 }
 
 type Tables = ReturnType<typeof sourceTables>;
