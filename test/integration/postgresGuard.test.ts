@@ -7,7 +7,12 @@ import type { RolloutPlan } from '../../shared/src/rollout';
 import type { RolloutData } from '../../server/src/core/guard/guardEvents';
 import { rolloutTimeline } from '../../server/src/core/guard/rolloutTimeline';
 import { FlagWorkspace } from '../../server/src/core/workspace/flagWorkspace';
-import { checkRollout, collectRolloutData } from '../../server/src/node/guard/analyzeRollout';
+import { ExperimentSourceError } from '../../server/src/core/experiments/sourceError';
+import {
+  checkRollout,
+  collectRolloutData,
+  collectRolloutFromPostgres,
+} from '../../server/src/node/guard/analyzeRollout';
 import { nodeHost } from '../../server/src/node/nodeHost';
 import { copyToTemp, repoRoot, runCli } from '../support/cli';
 import { type EventRecord, type LoadTarget, loadIntoPostgres } from '../support/experimentEvents';
@@ -314,6 +319,20 @@ describe('Guarded rollouts from PostgreSQL (on a real PostgreSQL 15)', function 
     const data = await collectRolloutData(files, plan, AT, rolloutTimeline(plan, AT.getTime()));
     const units = health.filter((row) => row.kind === 'units').reduce((sum, row) => sum + Number(row.n), 0);
     assert.equal(units, data.units.off + data.units.on);
+  });
+
+  it('names the setting of a missing table, as the experiments source does', async function () {
+    const plan = plans()[0];
+    const missing: PostgresSourceConfig = {
+      ...POSTGRES,
+      events: { ...POSTGRES.events, table: 'no such table' },
+    };
+    await assert.rejects(
+      collectRolloutFromPostgres(plan, missing, AT, rolloutTimeline(plan, AT.getTime()), env()),
+      (error: Error) =>
+        error instanceof ExperimentSourceError &&
+        /The table "Analytics\.no such table" \(experiments\.postgres\.events\.table/.test(error.message),
+    );
   });
 
   it('says which variable to set when the connection string is missing, without a stack trace', function () {
