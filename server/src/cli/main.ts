@@ -21,7 +21,7 @@ import { runStale } from './commands/stale';
 import { runExperiment, runExperiments, runShip, runShowSql } from './commands/experiment';
 import { loadPreregisteredPlans } from '../node/experiments/planHistory';
 import { WriteRefusedError } from '../node/writeErrors';
-import { runGuard } from './commands/guard';
+import { runGuard, runGuardShowSql } from './commands/guard';
 
 const VERSION = '0.1.0';
 
@@ -294,7 +294,7 @@ const commands: Record<string, CommandSpec> = {
   guard: {
     summary: 'check guarded rollouts: continue, hold or roll back (exit 1 on rollback); --apply performs it',
     usage:
-      'flaglens guard [<flag>] [--format text|json|markdown] [--at <iso time>] [--apply [--yes]] [--dir d]',
+      'flaglens guard [<flag>] [--format text|json|markdown] [--at <iso time>] [--apply [--yes]] [--show-sql] [--dir d]',
     options: {
       ...common,
       at: { type: 'string', description: 'check as of this time (ISO 8601)' },
@@ -303,12 +303,18 @@ const commands: Record<string, CommandSpec> = {
         description: 'perform the decided step (next ramp step or rollback) and record it in the plan',
       },
       yes: { type: 'boolean', description: 'confirm a change to a protected environment' },
+      'show-sql': {
+        type: 'boolean',
+        description: 'print the SQL the PostgreSQL source runs for each rollout, run nothing',
+      },
     },
     formats: ['text', 'json', 'markdown'],
     run: async (args, io, cwd) => {
       const chosen = format(args, ['text', 'json', 'markdown']);
       const at = atOption(args);
       if (args.positionals.length > 1) throw new UsageError('give at most one flag');
+      if (args.values['show-sql'])
+        return runGuardShowSql(await workspaceFor(args, io, cwd), args.positionals[0], at, io);
       return runGuard(
         await workspaceFor(args, io, cwd),
         {

@@ -18,7 +18,7 @@ import {
   sourceTables,
 } from '../core/experiments/sql/experimentQueries';
 import { ExperimentSourceError } from '../core/experiments/sourceError';
-import { type ResolvedTable, printableQuery } from '../core/experiments/sql/sqlText';
+import { type ResolvedTable, type SqlQuery, printableQuery } from '../core/experiments/sql/sqlText';
 
 // One error type for every event source: the CLI prints its message, never a stack.
 export { ExperimentSourceError };
@@ -59,19 +59,49 @@ export async function collectFromPostgres(
   config: PostgresSourceConfig,
   options: PostgresCollectOptions,
 ): Promise<ExperimentData> {
-  const connectionString = options.env[config.connectionEnv];
-  if (connectionString === undefined || connectionString.trim() === '') {
-    throw new ExperimentSourceError(
-      `The environment variable ${config.connectionEnv} is not set: set it to the PostgreSQL connection string ` +
-        `(postgres://user:password@host:5432/database) that experiments.postgres.connectionEnv names.`,
-    );
-  }
+  requireConnectionString(config, options.env);
   let queries: ExperimentQueries;
   try {
     queries = buildExperimentQueries(definition, config, options.at);
   } catch (error) {
     throw new ExperimentSourceError((error as Error).message);
   }
+  const answers = await runOnSnapshot(
+    config,
+    [queries.health, ...queries.metrics.map((m) => m.query)],
+    options,
+  );
+  return {
+    health: readHealth(definition, answers[0]),
+    metrics: queries.metrics.map(({ metric }, index) => readMetric(definition, metric, answers[index + 1])),
+    asOf: options.at.toISOString(),
+    source: 'postgres',
+  };
+}
+
+function requireConnectionString(config: PostgresSourceConfig, env: NodeJS.ProcessEnv): string {
+  const connectionString = env[config.connectionEnv];
+  if (connectionString === undefined || connectionString.trim() === '') {
+    throw new ExperimentSourceError(
+      `The environment variable ${config.connectionEnv} is not set: set it to the PostgreSQL connection string ` +
+        `(postgres://user:password@host:5432/database) that experiments.postgres.connectionEnv names.`,
+    );
+  }
+  return connectionString;
+}
+
+/**
+ * Runs `queries` on the warehouse of `config` (after checking its tables) in read-only
+ * REPEATABLE READ sessions sharing one snapshot, and answers each query's rows in order. Every
+ * failure is an `ExperimentSourceError` naming the server and the query. Shared by the
+ * experiments and the guarded rollouts.
+ */
+export async function runOnSnapshot(
+  config: PostgresSourceConfig,
+  queries: readonly SqlQuery[],
+  options: Omit<PostgresCollectOptions, 'at'>,
+): Promise<Record<string, unknown>[][]> {
+  const connectionString = requireConnectionString(config, options.env);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const statementTimeoutMs = Math.max(
     1,
@@ -118,7 +148,7 @@ export async function collectFromPostgres(
       current = 'the check of the configured tables';
       await checkTables(leader, config);
       current = 'the session setup';
-      const jobs = [queries.health, ...queries.metrics.map((m) => m.query)];
+      const jobs = queries;
       const helpers = await helperSessions(
         leader,
         session,
@@ -143,14 +173,7 @@ export async function collectFromPostgres(
       };
       await Promise.all([leader, ...helpers].map(work));
       for (const client of [leader, ...helpers]) await client.query('COMMIT');
-      return {
-        health: readHealth(definition, answers[0]),
-        metrics: queries.metrics.map(({ metric }, index) =>
-          readMetric(definition, metric, answers[index + 1]),
-        ),
-        asOf: options.at.toISOString(),
-        source: 'postgres',
-      };
+      return answers;
     } catch (error) {
       if (error instanceof ExperimentSourceError) throw error;
       throw queryError(error, { place, what: current, statementTimeoutMs });

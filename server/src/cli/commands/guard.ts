@@ -4,6 +4,8 @@ import { renderGuardMarkdown, renderGuardSummary, renderGuardText } from '../../
 import { rollbackEdits } from '../../core/guard/guardFindings';
 import { appendHistory } from '../../core/guard/planHistory';
 import { rampEdits } from '../../core/guard/rampEdit';
+import { showGuardQueries } from '../../core/guard/guardQueries';
+import { rolloutTimeline } from '../../core/guard/rolloutTimeline';
 import { textVersion } from '../../core/text';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
 import { applyFileEdit } from '../../node/atomicWrite';
@@ -163,4 +165,41 @@ export async function runGuard(
     io.out([...blocks, ...applied].join('\n\n').trimEnd());
   }
   return failed ? 1 : 0;
+}
+
+/** `--show-sql`: the PostgreSQL source's queries for every rollout (or one flag's), run nowhere. */
+export function runGuardShowSql(
+  workspace: FlagWorkspace,
+  flag: string | undefined,
+  at: Date | undefined,
+  io: CommandIo,
+): number {
+  const postgres = workspace.config.experiments.postgres;
+  if (!postgres) {
+    io.err(
+      'flaglens guard: --show-sql needs "experiments.postgres" in flaglens.json (the connection variable and the tables).',
+    );
+    return 1;
+  }
+  const plans = workspace.rollouts.plans().filter((plan) => flag === undefined || plan.flag === flag);
+  if (plans.length === 0) {
+    io.err(`flaglens guard: no rollout plan${flag === undefined ? '' : ` for flag "${flag}"`}.`);
+    return 1;
+  }
+  const when = at ?? workspace.now();
+  try {
+    io.out(
+      plans
+        .map(
+          (plan) =>
+            `-- rollout ${plan.key} (${plan.file})\n` +
+            showGuardQueries(plan, postgres, when, rolloutTimeline(plan, when.getTime())),
+        )
+        .join('\n\n'),
+    );
+  } catch (error) {
+    io.err(`flaglens guard: ${(error as Error).message}`);
+    return 1;
+  }
+  return 0;
 }

@@ -183,7 +183,7 @@ export class GuardrailPass {
     let rampedUnits = 0;
     const hourly = new Map<number, number[]>();
     const segmentUnits = segments.map(() => [0, 0]);
-    const statistics = plan.guardrails.map(() => [empty(), empty()]);
+    const statistics = plan.guardrails.map(() => [emptyStatistics(), emptyStatistics()]);
     for (let u = 0; u < exposures.arm.length; u++) {
       const arm = exposures.arm[u];
       if (arm === SEVERAL) {
@@ -253,6 +253,7 @@ export class GuardrailPass {
   }
 }
 
-function empty(): VariantStatistics {
+/** A guardrail arm's sums before any unit (the SQL source starts from the same). */
+export function emptyStatistics(): VariantStatistics {
   return { units: 0, sum: 0, sumSquares: 0, denominatorSum: 0, denominatorSumSquares: 0, crossSum: 0 };
 }

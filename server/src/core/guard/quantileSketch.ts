@@ -20,8 +20,9 @@ import { standardNormalPdf, standardNormalQuantile } from '../experiments/statis
 
 export const SKETCH_RELATIVE_ACCURACY = 0.001;
 export const GAMMA = (1 + SKETCH_RELATIVE_ACCURACY) / (1 - SKETCH_RELATIVE_ACCURACY);
-const LOG_GAMMA = Math.log(GAMMA);
-const MIN_POSITIVE = 1e-9;
+export const LOG_GAMMA = Math.log(GAMMA);
+/** Values at or below this share the zero bucket. */
+export const MIN_POSITIVE = 1e-9;
 
 export class QuantileSketch {
   private readonly buckets = new Map<number, number>();
@@ -44,6 +45,11 @@ export class QuantileSketch {
     this.count += count;
     if (index === null) this.zeros += count;
     else this.buckets.set(index, (this.buckets.get(index) ?? 0) + count);
+  }
+
+  /** The counts: the zero bucket's, then each bucket's by index (to compare two sources' sketches). */
+  bucketCounts(): { zeros: number; buckets: [number, number][] } {
+    return { zeros: this.zeros, buckets: [...this.buckets.entries()].sort(([a], [b]) => a - b) };
   }
 
   /** The value of 0-based rank floor(q (n-1)), within the relative accuracy; NaN when empty. */

@@ -4,29 +4,37 @@
  * PostgreSQL source plugs in at `collectRolloutData`: it must return the same `RolloutData`, the
  * per-unit rules of guardEvents.ts in SQL (first exposure per unit and arm, ramp moves, Σ per
  * unit), the sums per arm as `VariantStatistics`, and each quantile guardrail as bucket counts
- * (`QuantileSketch.bucketOf`, `addBucket`); nothing downstream reads rows.
+ * (`QuantileSketch.bucketOf`, `addBucket`); nothing downstream reads rows. It does
+ * (core/guard/guardQueries.ts), on the experiments source's read-only snapshot.
  */
+import type { PostgresSourceConfig } from '../../../../shared/src/config';
 import type { GuardReport, RolloutPlan } from '../../../../shared/src/rollout';
 import { listEventFiles } from '../../core/experiments/events/eventFileList';
 import { ExperimentSourceError } from '../../core/experiments/sourceError';
 import { ExposurePass, GuardrailPass, type RolloutData } from '../../core/guard/guardEvents';
+import { type GuardQueries, buildGuardQueries, readGuardRows } from '../../core/guard/guardQueries';
 import { buildGuardReport } from '../../core/guard/guardReport';
 import { currentShare } from '../../core/guard/rolloutChecks';
 import { rolloutTimeline, type TimelineSegment } from '../../core/guard/rolloutTimeline';
 import type { FlagWorkspace } from '../../core/workspace/flagWorkspace';
 import { readEventFiles } from '../experiments/eventFiles';
+import { runOnSnapshot } from '../postgresEventSource';
 
 export async function collectRolloutData(
   workspace: FlagWorkspace,
   plan: RolloutPlan,
   asOf: Date,
   segments: TimelineSegment[],
+  options: { env?: NodeJS.ProcessEnv } = {},
 ): Promise<RolloutData> {
   const settings = workspace.config.experiments;
-  if (settings.source === 'postgres')
-    throw new ExperimentSourceError(
-      'The PostgreSQL source is not available to flaglens guard in this build.',
-    );
+  if (settings.source === 'postgres') {
+    if (!settings.postgres)
+      throw new ExperimentSourceError(
+        '"experiments.source" is "postgres" but "experiments.postgres" is not set in flaglens.json (it names the connection variable and the tables).',
+      );
+    return collectRolloutFromPostgres(plan, settings.postgres, asOf, segments, options.env ?? process.env);
+  }
   if (settings.events.length === 0)
     throw new ExperimentSourceError(
       'No event files configured: set "experiments": {"events": ["data/events/*.ndjson"]} in flaglens.json.',
@@ -45,10 +53,30 @@ export async function collectRolloutData(
   return guardrails.finish(counts, segments, 'files');
 }
 
+/** The same figures from PostgreSQL: the database does the per-unit work, aggregates come back. */
+export async function collectRolloutFromPostgres(
+  plan: RolloutPlan,
+  config: PostgresSourceConfig,
+  asOf: Date,
+  segments: TimelineSegment[],
+  env: NodeJS.ProcessEnv,
+): Promise<RolloutData> {
+  let queries: GuardQueries;
+  try {
+    queries = buildGuardQueries(plan, config, asOf, segments);
+  } catch (error) {
+    throw new ExperimentSourceError((error as Error).message);
+  }
+  const [health, ...guardrails] = await runOnSnapshot(config, [queries.health, ...queries.guardrails], {
+    env,
+  });
+  return readGuardRows(plan, asOf, segments, health, guardrails);
+}
+
 export async function checkRollout(
   workspace: FlagWorkspace,
   plan: RolloutPlan,
-  options: { at?: Date } = {},
+  options: { at?: Date; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GuardReport> {
   const flag = workspace.registry.definition(plan.flag, plan.environment);
   if (!flag)
@@ -57,7 +85,7 @@ export async function checkRollout(
     );
   const at = options.at ?? workspace.now();
   const segments = rolloutTimeline(plan, at.getTime());
-  const data = await collectRolloutData(workspace, plan, at, segments);
+  const data = await collectRolloutData(workspace, plan, at, segments, options);
   return buildGuardReport({ plan, data, share: currentShare(flag, plan), segments });
 }
 

@@ -150,7 +150,8 @@ function exposureCte(exposures: ResolvedTable<ExposureField>, bound: WindowPlace
   ].join('\n');
 }
 
-function columnsOf<F extends string>(table: ResolvedTable<F>, alias: string): Record<F, string> {
+/** Each column of `table`, quoted and prefixed with `alias.`. */
+export function columnsOf<F extends string>(table: ResolvedTable<F>, alias: string): Record<F, string> {
   const columns = {} as Record<F, string>;
   for (const field of Object.keys(table.columns) as F[]) {
     columns[field] = `${alias}.${quoteIdentifier(table.columns[field])}`;
@@ -189,25 +190,10 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
   const names = params.bind(eventNames(definition));
   const anyCuped = definition.metrics.some((metric) => usesCuped(definition, metric));
   const eventsFrom = anyCuped ? params.bind(iso(window.preStart)) : start;
-  const x = columnsOf(tables.exposures, 'x');
-  const t = columnsOf(tables.events, 't');
   const text = [
     'WITH',
     exposureCte(tables.exposures, bound) + ',',
-    'exposure_rows AS (',
-    '  SELECT count(*)::float8 AS records,',
-    `    count(*) FILTER (WHERE ${x.unit} IS NULL OR ${x.ts} IS NULL OR ${x.flag} IS NULL OR ${x.variant} IS NULL)::float8 AS bad`,
-    `  FROM ${qualifiedName(tables.exposures)} AS x`,
-    `  WHERE (${x.flag} = ${flag} OR ${x.flag} IS NULL)`,
-    `    AND ((${x.ts} >= ${start} AND ${x.ts} < ${end}) OR ${x.ts} IS NULL)`,
-    '),',
-    'event_rows AS (',
-    '  SELECT count(*)::float8 AS records,',
-    `    count(*) FILTER (WHERE ${t.unit} IS NULL OR ${t.ts} IS NULL OR ${t.event} IS NULL)::float8 AS bad`,
-    `  FROM ${qualifiedName(tables.events)} AS t`,
-    `  WHERE (${t.event} = ANY(${names}) OR ${t.event} IS NULL)`,
-    `    AND ((${t.ts} >= ${eventsFrom} AND ${t.ts} < ${end}) OR ${t.ts} IS NULL)`,
-    ')',
+    rowCountCtes(tables, { flag, start, end, names, eventsFrom }),
     // Grouped by the date (in the session's UTC), formatted once per group: to_char per unit is slow.
     `SELECT 'daily' AS kind, variant::text AS variant, to_char(first_ts::date, 'YYYY-MM-DD') AS day, count(*)::float8 AS n, 0::float8 AS m`,
     '  FROM exposure',
@@ -224,6 +210,37 @@ function healthQuery(definition: ExperimentDefinition, tables: Tables, window: E
     `SELECT 'event-rows', NULL, NULL, records, bad FROM event_rows`,
   ].join('\n');
   return { title: `experiment ${definition.key}: data health`, text, values: params.values };
+}
+
+/**
+ * The CTEs `exposure_rows` and `event_rows` (one row each: `records`, `bad`): the rows a source
+ * considers and those skipped for a NULL required column. Considered: exposures whose flag is
+ * this flag (or NULL) and whose ts is in [start, end) (or NULL); events whose name is one of
+ * `names` (or NULL) and whose ts is in [eventsFrom, end) (or NULL). Arguments are placeholders.
+ */
+export function rowCountCtes(
+  tables: { exposures: ResolvedTable<ExposureField>; events: ResolvedTable<TrackField> },
+  bound: { flag: string; start: string; end: string; names: string; eventsFrom: string },
+): string {
+  const { flag, start, end, names, eventsFrom } = bound;
+  const x = columnsOf(tables.exposures, 'x');
+  const t = columnsOf(tables.events, 't');
+  return [
+    'exposure_rows AS (',
+    '  SELECT count(*)::float8 AS records,',
+    `    count(*) FILTER (WHERE ${x.unit} IS NULL OR ${x.ts} IS NULL OR ${x.flag} IS NULL OR ${x.variant} IS NULL)::float8 AS bad`,
+    `  FROM ${qualifiedName(tables.exposures)} AS x`,
+    `  WHERE (${x.flag} = ${flag} OR ${x.flag} IS NULL)`,
+    `    AND ((${x.ts} >= ${start} AND ${x.ts} < ${end}) OR ${x.ts} IS NULL)`,
+    '),',
+    'event_rows AS (',
+    '  SELECT count(*)::float8 AS records,',
+    `    count(*) FILTER (WHERE ${t.unit} IS NULL OR ${t.ts} IS NULL OR ${t.event} IS NULL)::float8 AS bad`,
+    `  FROM ${qualifiedName(tables.events)} AS t`,
+    `  WHERE (${t.event} = ANY(${names}) OR ${t.event} IS NULL)`,
+    `    AND ((${t.ts} >= ${eventsFrom} AND ${t.ts} < ${end}) OR ${t.ts} IS NULL)`,
+    ')',
+  ].join('\n');
 }
 
 /**
@@ -345,7 +362,7 @@ export function numberOf(value: unknown, what: string): number {
   throw new Error(`The warehouse returned ${JSON.stringify(value)} for ${what}, not a number.`);
 }
 
-function stringOf(value: unknown, what: string): string {
+export function stringOf(value: unknown, what: string): string {
   if (typeof value === 'string') return value;
   throw new Error(`The warehouse returned ${JSON.stringify(value)} for ${what}, not a string.`);
 }
