@@ -239,6 +239,26 @@ describe('language server over a real LSP connection', function () {
     );
   });
 
+  it('previews false for a DISABLED boolean flag read without an explicit default', async () => {
+    // billing.ts reads dark-mode through isFeatureOn('dark-mode'), which passes no default; the
+    // flag is DISABLED in development, so flagd serves the caller's default: false for a boolean.
+    const billing = read('src/billing.ts');
+    await client.open('src/billing.ts');
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: client.uri('src/billing.ts') },
+      position: positionOf(billing, "dark-mode'"),
+    });
+    const lines = (hover.contents as MarkupContent).value.split('\n');
+    const table = lines.indexOf('| context | development | production |');
+    assert.ok(table >= 0, lines.join('\n'));
+    assert.deepEqual(lines.slice(table, table + 4), [
+      '| context | development | production |',
+      '| --- | --- | --- |',
+      '| staff | false | — |',
+      '| guest | false | — |',
+    ]);
+  });
+
   it('hovers a flag key in a registry file with the same full description', async () => {
     const production = read('flags/production.flagd.json');
     const hover = await client.request<Hover>('textDocument/hover', {
