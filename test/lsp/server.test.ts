@@ -615,6 +615,24 @@ describe('language server over a real LSP connection', function () {
     assert.equal(prepared, null);
   });
 
+  it('refuses to rename to a key with a quote, a backtick or a space, or to an empty key, with a message', async () => {
+    const before = read('flags/production.flagd.json');
+    for (const newName of ['new"checkout', "new'checkout", 'new`checkout', 'new checkout', '']) {
+      await assert.rejects(
+        client.request('textDocument/rename', {
+          textDocument: { uri: client.uri('src/checkout.ts') },
+          position: positionOf(checkout(), 'new-checkout'),
+          newName,
+        }),
+        (error: ResponseError) => {
+          assert.equal(error.message, `"${newName}" is not a valid flag key.`);
+          return true;
+        },
+      );
+    }
+    assert.equal(read('flags/production.flagd.json'), before);
+  });
+
   it('refuses to rename to a key that exists', async () => {
     await assert.rejects(
       client.request('textDocument/rename', {
