@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core';
+import { OffsetEditLog } from '../../server/src/core/edits/offsetEditLog';
 import { setPrerequisite, setRollout } from '../../server/src/core/edits/registryEdits';
 import { textVersion } from '../../server/src/core/text';
 import { applyOffsetEdits, type OffsetEdit } from '../../server/src/core/textEdit';
@@ -125,6 +126,36 @@ describe('behaviours guarded against regressions', () => {
       assert.ok(raced, 'the hook ran');
       assert.equal(await fs.readFile(file, 'utf8'), 'saved by an editor');
       assert.deepEqual(await fs.readdir(dir), ['production.flagd.json']);
+    });
+  });
+
+  describe('edits narrowed to what really changes (found by the mutation run)', () => {
+    /** The edits the log gives for replacing all of `original` with `changed` in one step. */
+    const narrowed = (original: string, changed: string): OffsetEdit[] => {
+      const log = new OffsetEditLog(original);
+      log.record({ offset: 0, length: original.length, content: changed }, original);
+      return log.edits();
+    };
+
+    it('never begins or ends inside a surrogate pair', () => {
+      // U+1F600 and U+1F601 share their high surrogate; an edit of the low one alone would be
+      // applied by some clients as two broken characters.
+      assert.deepEqual(narrowed('a\u{1F600}b', 'a\u{1F601}b'), [
+        { offset: 1, length: 2, content: '\u{1F601}' },
+      ]);
+      assert.deepEqual(narrowed('a\u{1F600}b', 'a\u{1F600}\u{1F601}b'), [
+        { offset: 3, length: 0, content: '\u{1F601}' },
+      ]);
+    });
+
+    it('never begins or ends between the CR and the LF of a line break', () => {
+      assert.deepEqual(narrowed('a\r\nb', 'a\nb'), [{ offset: 1, length: 2, content: '\n' }]);
+      assert.deepEqual(narrowed('a\r\nb', 'a\rb'), [{ offset: 1, length: 2, content: '\r' }]);
+      assert.deepEqual(narrowed('x\r\n', 'x\r\n\r\n'), [{ offset: 3, length: 0, content: '\r\n' }]);
+    });
+
+    it('drops an edit that changes nothing', () => {
+      assert.deepEqual(narrowed('same', 'same'), []);
     });
   });
 });
