@@ -11,6 +11,8 @@ export default tseslint.config(
       '.e2e/**',
       'bench/corpus/**',
       'dist-vsix/**',
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   ...tseslint.configs.recommended,

@@ -228,6 +228,40 @@ describe('flaglens CLI', () => {
       }
     });
 
+    it('evaluates a DISABLED boolean flag without --default to false, as flagd-core does', () => {
+      const disabled = flagdFile({
+        'dark-mode': { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'on' },
+      });
+      const temp = workspace({ 'flags/production.flagd.json': disabled });
+      const reference = new FlagdCore(undefined, quiet);
+      reference.setConfigurations(disabled);
+      try {
+        const result = runCli([
+          'eval',
+          'dark-mode',
+          '--env',
+          'production',
+          '--dir',
+          temp.dir,
+          '--format',
+          'json',
+        ]);
+        assert.equal(result.status, 0, result.stderr);
+        // The caller's default of a boolean read is false; flagd serves it for a DISABLED flag.
+        const expected = reference.resolveBooleanEvaluation('dark-mode', false, {});
+        assert.equal(expected.value, false);
+        assert.deepEqual(JSON.parse(result.stdout), {
+          flag: 'dark-mode',
+          env: 'production',
+          value: expected.value,
+          variant: expected.variant ?? null,
+          reason: expected.reason,
+        });
+      } finally {
+        temp.dispose();
+      }
+    });
+
     it('prints flag, env, value, variant and reason as text by default', () => {
       const temp = workspace({ 'flags/production.flagd.json': production });
       try {

@@ -239,6 +239,26 @@ describe('language server over a real LSP connection', function () {
     );
   });
 
+  it('previews false for a DISABLED boolean flag read without an explicit default', async () => {
+    // billing.ts reads dark-mode through isFeatureOn('dark-mode'), which passes no default; the
+    // flag is DISABLED in development, so flagd serves the caller's default: false for a boolean.
+    const billing = read('src/billing.ts');
+    await client.open('src/billing.ts');
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: client.uri('src/billing.ts') },
+      position: positionOf(billing, "dark-mode'"),
+    });
+    const lines = (hover.contents as MarkupContent).value.split('\n');
+    const table = lines.indexOf('| context | development | production |');
+    assert.ok(table >= 0, lines.join('\n'));
+    assert.deepEqual(lines.slice(table, table + 4), [
+      '| context | development | production |',
+      '| --- | --- | --- |',
+      '| staff | false | — |',
+      '| guest | false | — |',
+    ]);
+  });
+
   it('hovers a flag key in a registry file with the same full description', async () => {
     const production = read('flags/production.flagd.json');
     const hover = await client.request<Hover>('textDocument/hover', {
@@ -593,6 +613,24 @@ describe('language server over a real LSP connection', function () {
       position: positionOf(checkout(), 'OpenFeature.getClient'),
     });
     assert.equal(prepared, null);
+  });
+
+  it('refuses to rename to a key with a quote, a backtick or a space, or to an empty key, with a message', async () => {
+    const before = read('flags/production.flagd.json');
+    for (const newName of ['new"checkout', "new'checkout", 'new`checkout', 'new checkout', '']) {
+      await assert.rejects(
+        client.request('textDocument/rename', {
+          textDocument: { uri: client.uri('src/checkout.ts') },
+          position: positionOf(checkout(), 'new-checkout'),
+          newName,
+        }),
+        (error: ResponseError) => {
+          assert.equal(error.message, `"${newName}" is not a valid flag key.`);
+          return true;
+        },
+      );
+    }
+    assert.equal(read('flags/production.flagd.json'), before);
   });
 
   it('refuses to rename to a key that exists', async () => {

@@ -20,7 +20,9 @@ import { applyOffsetEdits } from '../../server/src/core/textEdit';
 // value, and the report entries a person must see.
 
 const FIXTURES = resolve(__dirname, '../fixtures/cleanup');
-const NODE_TYPES = resolve(__dirname, '../../node_modules/@types');
+// Found the way Node finds modules, so it also works from a copy of the repo without its own
+// node_modules (Stryker's sandbox when node_modules is a symbolic link).
+const NODE_TYPES = dirname(dirname(require.resolve('@types/node/package.json')));
 
 interface ExpectedReport {
   file: string;

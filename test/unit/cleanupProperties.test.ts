@@ -388,3 +388,141 @@ describe('stale-flag cleanup properties (fast-check)', function () {
     );
   });
 });
+
+// Number and string flags: comparisons with literals (the value equal to the literal included),
+// mixed with operands that change state (`++`, `--`, assignment, `delete`), which must all still run.
+type Atom =
+  | {
+      kind: 'compare';
+      operator: '<' | '<=' | '>' | '>=' | '===' | '!==';
+      literal: number | string;
+      flagLeft: boolean;
+    }
+  | { kind: 'mutate'; form: 'postIncrement' | 'preDecrement' | 'assign' | 'delete'; bound: number };
+type Condition =
+  Atom | { kind: 'not'; operand: Condition } | { kind: 'and' | 'or'; left: Condition; right: Condition };
+
+function typedFlagArbitrary(type: 'number' | 'string') {
+  const values = type === 'number' ? [1, 5, 10] : ['a', 'b', 'c'];
+  const atom = fc.oneof(
+    fc.record<Atom & { kind: 'compare' }>({
+      kind: fc.constant('compare'),
+      operator: fc.constantFrom('<', '<=', '>', '>=', '===', '!=='),
+      literal: fc.constantFrom(...values),
+      flagLeft: fc.boolean(),
+    }),
+    fc.record<Atom & { kind: 'mutate' }>({
+      kind: fc.constant('mutate'),
+      form: fc.constantFrom('postIncrement', 'preDecrement', 'assign', 'delete'),
+      bound: fc.integer({ min: -1, max: 2 }),
+    }),
+  );
+  const { condition } = fc.letrec<{ condition: Condition }>((tie) => ({
+    condition: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      atom,
+      tie('condition').map<Condition>((operand) => ({ kind: 'not', operand: operand as Condition })),
+      fc
+        .tuple(fc.constantFrom<'and' | 'or'>('and', 'or'), tie('condition'), tie('condition'))
+        .map<Condition>(([kind, left, right]) => ({
+          kind,
+          left: left as Condition,
+          right: right as Condition,
+        })),
+    ),
+  }));
+  const statement = fc.record({ condition, asIf: fc.boolean() });
+  return fc.tuple(fc.array(statement, { minLength: 1, maxLength: 5 }), fc.constantFrom(...values));
+}
+
+function renderMutation(atom: Atom & { kind: 'mutate' }): string {
+  switch (atom.form) {
+    case 'postIncrement':
+      return `(state.n++ > ${atom.bound})`;
+    case 'preDecrement':
+      return `(--state.n < ${atom.bound})`;
+    case 'assign':
+      return `((state.n = ${atom.bound}) > 0)`;
+    case 'delete':
+      return `(delete state.o.x)`;
+  }
+}
+
+function renderCondition(condition: Condition): string {
+  switch (condition.kind) {
+    case 'compare': {
+      const literal = JSON.stringify(condition.literal);
+      return condition.flagLeft
+        ? `(value ${condition.operator} ${literal})`
+        : `(${literal} ${condition.operator} value)`;
+    }
+    case 'mutate':
+      return renderMutation(condition);
+    case 'not':
+      return `!${renderCondition(condition.operand)}`;
+    case 'and':
+      return `(${renderCondition(condition.left)} && ${renderCondition(condition.right)})`;
+    case 'or':
+      return `(${renderCondition(condition.left)} || ${renderCondition(condition.right)})`;
+  }
+}
+
+function renderTypedProgram(
+  type: 'number' | 'string',
+  statements: { condition: Condition; asIf: boolean }[],
+): string {
+  const method = type === 'number' ? 'getNumberValue' : 'getStringValue';
+  const fallback = type === 'number' ? '0' : "''";
+  return [
+    'interface FlagClient {',
+    `  ${method}(key: string, defaultValue: ${type}): ${type};`,
+    '}',
+    'export function run(state: { n: number; o: { x?: number } }, client: FlagClient, use: (value: unknown) => void): unknown {',
+    `  const value = client.${method}('${FLAG}', ${fallback});`,
+    ...statements.map(({ condition, asIf }, index) =>
+      asIf ? `  if (${renderCondition(condition)}) use(${index});` : `  use(${renderCondition(condition)});`,
+    ),
+    '  return state;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function executeTyped(source: string, value: number | string): string[] {
+  const javascript = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+  }).outputText;
+  const exports: { run?: (...args: unknown[]) => unknown } = {};
+  new Function('exports', javascript)(exports);
+  const trace: string[] = [];
+  const client = { getNumberValue: () => value, getStringValue: () => value };
+  const returned = exports.run?.({ n: 0, o: { x: 1 } }, client, (used: unknown) =>
+    trace.push(`use ${JSON.stringify(used)}`),
+  );
+  trace.push(`return ${JSON.stringify(returned)}`);
+  return trace;
+}
+
+describe('stale-flag cleanup properties for number and string flags (fast-check)', function () {
+  this.timeout(120000);
+  for (const type of ['number', 'string'] as const) {
+    it(`behaves exactly like the original for a ${type} flag, keeping every ++, --, assignment and delete`, () => {
+      fc.assert(
+        fc.property(typedFlagArbitrary(type), ([statements, value]) => {
+          const source = renderTypedProgram(type, statements);
+          const result = cleanupFlag({
+            flag: FLAG,
+            value,
+            files: new Map([['program.ts', source]]),
+            usages: [],
+          });
+          const text = result.edits.get('program.ts')?.newText ?? source;
+          assert.deepEqual(parseErrors(text), [], text);
+          assert.notEqual(text, source, `the ${type} flag read was not cleaned up:\n${source}`);
+          assert.deepEqual(executeTyped(text, value), executeTyped(source, value), `${source}\n---\n${text}`);
+        }),
+        { numRuns: 100 },
+      );
+    });
+  }
+});

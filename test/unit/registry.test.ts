@@ -185,6 +185,32 @@ describe('registry checks across environment files', () => {
     assert.match(findings[0].message, /missing in production/);
   });
 
+  it('reports a second file declaring an environment another file already declares', () => {
+    const registry = new Registry(now);
+    registry.setFile('flags/production.flagd.json', flagdFile({ a: boolFlag() }));
+    // Its metadata names the environment the first file takes from its name.
+    registry.setFile(
+      'flags/prod-eu.flagd.json',
+      flagdFile({ a: boolFlag() }, { metadata: { environment: 'production' } }),
+    );
+    registry.setFile('flags/development.flagd.json', flagdFile({ a: boolFlag() }));
+    const findings = registry
+      .findings()
+      .filter((finding) => finding.code === 'registry/duplicate-environment');
+    assert.equal(findings.length, 1, JSON.stringify(findings));
+    assert.equal(findings[0].severity, 'error');
+    // Reported on one of the two files, naming the other.
+    const [reported, other] =
+      findings[0].file === 'flags/prod-eu.flagd.json'
+        ? ['flags/prod-eu.flagd.json', 'flags/production.flagd.json']
+        : ['flags/production.flagd.json', 'flags/prod-eu.flagd.json'];
+    assert.equal(findings[0].file, reported);
+    assert.equal(
+      findings[0].message,
+      `Environment "production" is also defined by ${other}; each environment needs its own file.`,
+    );
+  });
+
   it('reports variant types that differ between environments', () => {
     const registry = new Registry(now);
     registry.setFile('flags/development.flagd.json', flagdFile({ a: boolFlag() }));

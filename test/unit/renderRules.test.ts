@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FlagdCore } from '@openfeature/flagd-core';
 import fc from 'fast-check';
 import type { JsonObject, JsonValue } from '../../shared/src/registryModel';
 import {
@@ -224,6 +225,45 @@ describe('rendering time windows on $flagd.timestamp', () => {
       'from 2025-12-01 10:00 UTC until 2026-01-01 00:00 UTC',
     );
     assert.equal(words({ '>=': [TS, DEC_1 + 30] }), 'from 2025-12-01 10:00:30 UTC');
+  });
+
+  it('renders the later of two start bounds, the one flagd serves by', () => {
+    const rule = (bounds: JsonValue[]) =>
+      JSON.stringify({
+        flags: {
+          launch: {
+            state: 'ENABLED',
+            variants: { on: true, off: false },
+            defaultVariant: 'off',
+            targeting: { if: [{ and: bounds }, 'on', 'off'] },
+          },
+        },
+      });
+    const servedAt = (config: string, seconds: number): string | undefined => {
+      const core = new FlagdCore(undefined, {
+        error: () => {},
+        warn: () => {},
+        info: () => {},
+        debug: () => {},
+      });
+      core.setConfigurations(config);
+      const realNow = Date.now;
+      Date.now = () => seconds * 1000;
+      try {
+        return core.resolveBooleanEvaluation('launch', false, {}).variant;
+      } finally {
+        Date.now = realNow;
+      }
+    };
+    for (const bounds of [
+      [{ '>=': [TS, DEC_1] }, { '>=': [TS, JAN_1] }],
+      [{ '>=': [TS, JAN_1] }, { '>=': [TS, DEC_1] }],
+    ]) {
+      assert.equal(words({ and: bounds }), 'from 2026-01-01 00:00 UTC');
+      // flagd agrees: between the two starts the rule does not apply yet; from the later one it does.
+      assert.equal(servedAt(rule(bounds), JAN_1 - 3600), 'off');
+      assert.equal(servedAt(rule(bounds), JAN_1), 'on');
+    }
   });
 
   it('keeps the window together when it is mixed with other conditions', () => {
