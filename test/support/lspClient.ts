@@ -201,6 +201,11 @@ export class TestLspClient {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }
 
+  /** Every URI the server has published diagnostics for. */
+  diagnosedUris(): string[] {
+    return [...this.diagnostics.keys()];
+  }
+
   diagnosticsOf(file: string): PublishDiagnosticsParams['diagnostics'] {
     return this.diagnostics.get(this.uri(file)) ?? [];
   }
