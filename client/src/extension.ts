@@ -6,7 +6,13 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { Commands, ExperimentsAnalysedNotification, IndexReadyNotification } from '../../shared/src/protocol';
+import {
+  Commands,
+  ExperimentsAnalysedNotification,
+  type FlaglensInitializationOptions,
+  IndexReadyNotification,
+  WorkspaceTrustedNotification,
+} from '../../shared/src/protocol';
 import { type CommandContext, finishCleanupAction, registerCommands } from './commands';
 import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
@@ -49,6 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       { scheme: 'file', pattern: '**/*.rollout.json' },
     ],
     outputChannel: output,
+    // The server enforces Restricted Mode itself: no edits, no git, until trust is granted.
+    initializationOptions: {
+      workspaceTrusted: vscode.workspace.isTrusted,
+    } satisfies FlaglensInitializationOptions,
     // Hovers link to the experiment report; no other command link in them is trusted, since flag
     // descriptions come from the repository.
     markdown: { isTrusted: { enabledCommands: ['flaglens.openExperimentReport'] } },
@@ -150,7 +160,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       if (document.fileName.endsWith('.flagd.json') || document.fileName.endsWith('flaglens.json'))
         refreshViews();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => lastReady && updateStatus(lastReady)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification(WorkspaceTrustedNotification.method);
+      if (lastReady) updateStatus(lastReady);
+    }),
     ...registerCommands(commandContext),
     client.onNotification(IndexReadyNotification.method, (params: IndexReadyNotification.Params) => {
       lastReady = params;
