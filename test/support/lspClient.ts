@@ -142,7 +142,11 @@ export class TestLspClient {
       capabilities: {
         workspace: {
           applyEdit: true,
-          workspaceEdit: { documentChanges: true },
+          workspaceEdit: {
+            documentChanges: true,
+            resourceOperations: ['create', 'delete'],
+            changeAnnotationSupport: {},
+          },
           didChangeWatchedFiles: { dynamicRegistration: options.watchers !== false },
         },
         window: { workDoneProgress: true },

@@ -33,7 +33,14 @@ import {
 } from '../../../shared/src/protocol';
 import { flagDetails, flagInfos, previewChange } from '../core/features/flagInfo';
 import { type CleanupPlan, planCleanup } from '../core/features/cleanupPlan';
-import { type AppliedState, appliedState, cleanupWorkspaceEdit, undoWorkspaceEdit } from './cleanupEdit';
+import {
+  type AppliedState,
+  appliedState,
+  cleanupWorkspaceEdit,
+  FULL_EDIT_SUPPORT,
+  undoWorkspaceEdit,
+  workspaceEditSupport,
+} from './cleanupEdit';
 import type { Finding, VariantValue } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
 import { codeActions, isCleanupActionData } from '../core/features/codeActions';
@@ -121,6 +128,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let canResolveCodeActions = false;
   const published = new Set<string>();
   const trust = new WorkspaceTrust();
+  let editSupport = FULL_EDIT_SUPPORT;
   const experiments = runtime.analyzeExperiment
     ? createExperimentRefresher({
         workspaces: () => workspaces,
@@ -271,6 +279,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     trust.initialize(params.initializationOptions);
+    editSupport = workspaceEditSupport(params.capabilities.workspace?.workspaceEdit);
     const folders =
       params.workspaceFolders?.map((folder) => URI.parse(folder.uri).fsPath) ??
       (params.rootUri ? [URI.parse(params.rootUri).fsPath] : params.rootPath ? [params.rootPath] : []);
@@ -955,6 +964,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       (file, version, text, edits, annotationId) =>
         versionedEdit(workspace, file, version, text, edits, annotationId),
       uriOfFile,
+      editSupport,
     );
     return typeof edit === 'string' ? edit : { plan, label, edit };
   };
