@@ -1,12 +1,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  CodeLensRequest,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { Commands, ExperimentsAnalysedNotification, IndexReadyNotification } from '../../shared/src/protocol';
+import {
+  Commands,
+  ExperimentsAnalysedNotification,
+  type FlaglensInitializationOptions,
+  IndexReadyNotification,
+  WorkspaceTrustedNotification,
+} from '../../shared/src/protocol';
 import { type CommandContext, finishCleanupAction, registerCommands } from './commands';
 import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
@@ -24,6 +31,10 @@ export interface FlaglensApi {
 
 let client: LanguageClient | undefined;
 
+function codeLensEnabled(resource: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration('flaglens', resource).get<boolean>('codeLens.enabled', true);
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<FlaglensApi> {
   const output = vscode.window.createOutputChannel('Flaglens', { log: true });
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -38,21 +49,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
 
   // The middleware needs the API, which needs the client the middleware configures.
   const server: { api?: ServerApi; commands?: CommandContext } = {};
+  const documentSelector = [
+    { scheme: 'file', language: 'typescript' },
+    { scheme: 'file', language: 'typescriptreact' },
+    { scheme: 'file', language: 'javascript' },
+    { scheme: 'file', language: 'javascriptreact' },
+    { scheme: 'file', pattern: '**/*.flagd.json' },
+    { scheme: 'file', pattern: '**/*.experiment.json' },
+    { scheme: 'file', pattern: '**/*.rollout.json' },
+  ];
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'typescript' },
-      { scheme: 'file', language: 'typescriptreact' },
-      { scheme: 'file', language: 'javascript' },
-      { scheme: 'file', language: 'javascriptreact' },
-      { scheme: 'file', pattern: '**/*.flagd.json' },
-      { scheme: 'file', pattern: '**/*.experiment.json' },
-      { scheme: 'file', pattern: '**/*.rollout.json' },
-    ],
+    documentSelector,
     outputChannel: output,
+    // The server enforces Restricted Mode itself: no edits, no git, until trust is granted.
+    // A function: a restarted server must learn the trust of now, not of the activation.
+    initializationOptions: (): FlaglensInitializationOptions => ({
+      workspaceTrusted: vscode.workspace.isTrusted,
+    }),
     // Hovers link to the experiment report; no other command link in them is trusted, since flag
     // descriptions come from the repository.
     markdown: { isTrusted: { enabledCommands: ['flaglens.openExperimentReport'] } },
     middleware: {
+      // `flaglens.codeLens.enabled`, per resource (a folder may turn lenses off).
+      provideCodeLenses: (document, token, next) =>
+        codeLensEnabled(document.uri) ? next(document, token) : [],
       // Lenses and code actions run server commands directly: route registry edits through
       // the confirmation and save flow the rest of the UI uses.
       executeCommand: async (command, args, next) => {
@@ -87,6 +107,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       },
     },
   };
+
+  // The status of Flaglens next to the language of a file it serves, with the restart at hand.
+  const languageStatus = vscode.languages.createLanguageStatusItem('flaglens.status', documentSelector);
+  languageStatus.name = 'Flaglens';
+  languageStatus.text = '$(sync~spin) Flaglens: indexing';
+  languageStatus.command = { title: 'Restart Server', command: 'flaglens.restartServer' };
 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   status.text = '$(sync~spin) Flaglens';
@@ -127,12 +153,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
           diagnostic.source === 'flaglens' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning,
       ).length;
     status.text = `$(flag) ${params.flags} flags${counts ? ` $(warning) ${counts}` : ''}`;
+    languageStatus.text = `$(flag) Flaglens: ${params.flags} flags`;
+    languageStatus.detail = `${params.usages} usages in ${params.files} files${vscode.workspace.isTrusted ? '' : ' · read-only (Restricted Mode)'}`;
     status.tooltip = `Flaglens: ${params.usages} usages in ${params.files} files, indexed in ${params.durationMs} ms${vscode.workspace.isTrusted ? '' : ' · Restricted Mode: read-only'}. Click for the output.`;
   };
   let lastReady: IndexReadyNotification.Params | undefined;
 
   context.subscriptions.push(
     status,
+    languageStatus,
+    vscode.commands.registerCommand('flaglens.restartServer', async () => {
+      status.text = '$(sync~spin) Flaglens';
+      languageStatus.text = '$(sync~spin) Flaglens: indexing';
+      await client?.restart();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('flaglens.codeLens.enabled') || !client) return;
+      // Ask VS Code for the lenses again: shown or hidden under the new setting.
+      const feature = client.getFeature(CodeLensRequest.method);
+      for (const editor of vscode.window.visibleTextEditors)
+        feature.getProvider(editor.document)?.onDidChangeCodeLensEmitter.fire();
+    }),
     output,
     vscode.window.registerTreeDataProvider('flaglens.flags', flags),
     vscode.window.registerTreeDataProvider('flaglens.fileFlags', fileFlags),
@@ -150,7 +191,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       if (document.fileName.endsWith('.flagd.json') || document.fileName.endsWith('flaglens.json'))
         refreshViews();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => lastReady && updateStatus(lastReady)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification(WorkspaceTrustedNotification.method);
+      if (lastReady) updateStatus(lastReady);
+    }),
     ...registerCommands(commandContext),
     client.onNotification(IndexReadyNotification.method, (params: IndexReadyNotification.Params) => {
       lastReady = params;

@@ -18,6 +18,20 @@ export namespace IndexReadyNotification {
   }
 }
 
+/** What the client tells the server in `initialize` (`initializationOptions`). */
+export interface FlaglensInitializationOptions {
+  /**
+   * False in VS Code's Restricted Mode: the server then edits nothing and runs no process (git)
+   * until `flaglens/workspaceTrusted` arrives. Clients without workspace trust leave it out.
+   */
+  workspaceTrusted?: boolean;
+}
+
+/** Sent by the client when the user trusts the workspace (trust cannot be revoked in a session). */
+export namespace WorkspaceTrustedNotification {
+  export const method = 'flaglens/workspaceTrusted';
+}
+
 /** Commands the server executes through `workspace/executeCommand`. */
 /** One experiment's latest analysis, with its report as markdown (what `flaglens experiment --format markdown` prints). */
 export namespace ExperimentReportRequest {
@@ -87,6 +101,9 @@ export const Commands = {
   evaluate: 'flaglens.evaluate',
   showFlag: 'flaglens.showFlag',
 } as const;
+
+/** The commands that only read: every other command edits files, refused in Restricted Mode. */
+export const QUERY_COMMANDS: readonly string[] = [Commands.evaluate, Commands.showFlag];
 
 /** One flag in one environment, as tree views and the rule editor show it. */
 export interface FlagEnvironmentInfo {

@@ -33,6 +33,7 @@ export class TestLspClient {
   private readonly process: ChildProcess;
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams['diagnostics']>();
   private diagnosticWaiters: (() => void)[] = [];
+  private logWaiters: (() => void)[] = [];
   readonly indexReady: Promise<IndexReadyNotification.Params>;
   readonly prompts: ShowMessageRequestParams[] = [];
   readonly errors: string[] = [];
@@ -94,6 +95,9 @@ export class TestLspClient {
     );
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
+      const waiters = this.logWaiters;
+      this.logWaiters = [];
+      for (const wake of waiters) wake();
     });
     this.connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
       if (params.type === 1) this.errors.push(params.message);
@@ -125,17 +129,24 @@ export class TestLspClient {
       /** Plays a client that resolves code actions' `edit` and `command` (VS Code does). */
       resolveCodeActions?: boolean;
       env?: Record<string, string>;
+      /** What VS Code's client sends: `{ workspaceTrusted: false }` in Restricted Mode. */
+      initializationOptions?: unknown;
     } = {},
   ): Promise<TestLspClient> {
     const client = new TestLspClient(root, options.progressCreated, options.env);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
+      initializationOptions: options.initializationOptions,
       rootUri: URI.file(root).toString(),
       workspaceFolders: [{ uri: URI.file(root).toString(), name: 'test' }],
       capabilities: {
         workspace: {
           applyEdit: true,
-          workspaceEdit: { documentChanges: true },
+          workspaceEdit: {
+            documentChanges: true,
+            resourceOperations: ['create', 'delete'],
+            changeAnnotationSupport: {},
+          },
           didChangeWatchedFiles: { dynamicRegistration: options.watchers !== false },
         },
         window: { workDoneProgress: true },
@@ -199,6 +210,20 @@ export class TestLspClient {
 
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Resolves with the first log message (`window/logMessage`) matching `pattern`. */
+  async waitForLog(pattern: RegExp): Promise<string> {
+    for (;;) {
+      const found = this.logs.find((message) => pattern.test(message));
+      if (found !== undefined) return found;
+      await new Promise<void>((resolve) => this.logWaiters.push(resolve));
+    }
+  }
+
+  /** Every URI the server has published diagnostics for. */
+  diagnosedUris(): string[] {
+    return [...this.diagnostics.keys()];
   }
 
   diagnosticsOf(file: string): PublishDiagnosticsParams['diagnostics'] {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FlagDetailsRequest, PreviewChangeRequest } from '../../../shared/src/protocol';
 import { runRegistryEdit } from '../registryEdits';
+import { ruleEditorHtml } from './ruleEditorHtml';
 import type { ServerApi } from '../serverApi';
 import type { EditorToHost, HostToEditor } from '../../../shared/src/ruleEditorMessages';
 
@@ -97,21 +98,13 @@ export class RuleEditorPanel {
     const webview = this.panel.webview;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'ruleEditor.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'ruleEditor.css'));
-    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link href="${style}" rel="stylesheet">
-  <title>${this.flag} · ${this.env}</title>
-</head>
-<body>
-  <main id="app" aria-live="polite"><p>Loading ${this.flag}…</p></main>
-  <script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return ruleEditorHtml({
+      flag: this.flag,
+      env: this.env,
+      scriptUri: script.toString(),
+      styleUri: style.toString(),
+      cspSource: webview.cspSource,
+    });
   }
 
   private dispose(): void {

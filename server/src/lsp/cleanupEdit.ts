@@ -14,6 +14,33 @@ export type VersionedEdit = (
 
 const ANNOTATION = 'cleanup';
 
+/** What the client said it can apply (`workspace.workspaceEdit` capabilities). */
+export interface WorkspaceEditSupport {
+  documentChanges: boolean;
+  deleteFiles: boolean;
+  changeAnnotations: boolean;
+}
+
+export const FULL_EDIT_SUPPORT: WorkspaceEditSupport = {
+  documentChanges: true,
+  deleteFiles: true,
+  changeAnnotations: true,
+};
+
+export function workspaceEditSupport(
+  capability: {
+    documentChanges?: boolean;
+    resourceOperations?: string[];
+    changeAnnotationSupport?: object;
+  } = {},
+): WorkspaceEditSupport {
+  return {
+    documentChanges: capability.documentChanges === true,
+    deleteFiles: capability.resourceOperations?.includes('delete') === true,
+    changeAnnotations: capability.changeAnnotationSupport !== undefined,
+  };
+}
+
 /**
  * A cleanup as one workspace edit. No change needs confirmation: VS Code's refactor preview
  * starts every change that does unticked, and a cleanup applies whole or not at all. The one
@@ -24,15 +51,28 @@ export async function cleanupWorkspaceEdit(
   label: string,
   versionedEdit: VersionedEdit,
   uriOf: (file: string) => string,
+  support: WorkspaceEditSupport = FULL_EDIT_SUPPORT,
 ): Promise<WorkspaceEdit | string> {
+  // Versioned edits and deletes exist only in `documentChanges`; a cleanup without them could
+  // not apply whole, so it is refused rather than sent in a form the client drops.
+  if (!support.documentChanges)
+    return 'This editor cannot apply versioned workspace edits (documentChanges), which a cleanup needs.';
+  if (plan.deletedFiles.length > 0 && !support.deleteFiles)
+    return `This editor cannot delete files through an edit, and the cleanup empties ${plan.deletedFiles.map((file) => file.file).join(', ')}; run \`flaglens cleanup\` instead.`;
+  const annotation = support.changeAnnotations ? ANNOTATION : undefined;
   const documentChanges: WorkspaceEdit['documentChanges'] = [];
   for (const file of plan.files) {
-    const change = await versionedEdit(file.file, file.version, file.before, file.edits, ANNOTATION);
+    const change = await versionedEdit(file.file, file.version, file.before, file.edits, annotation);
     if (typeof change === 'string') return change;
     documentChanges.push(change);
   }
   for (const file of plan.deletedFiles)
-    documentChanges.push({ kind: 'delete', uri: uriOf(file.file), annotationId: ANNOTATION });
+    documentChanges.push({
+      kind: 'delete',
+      uri: uriOf(file.file),
+      ...(annotation ? { annotationId: annotation } : {}),
+    });
+  if (!annotation) return { documentChanges };
   return {
     documentChanges,
     changeAnnotations: {

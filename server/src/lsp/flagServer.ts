@@ -27,11 +27,20 @@ import {
   ExperimentsAnalysedNotification,
   IndexReadyNotification,
   PreviewChangeRequest,
+  QUERY_COMMANDS,
   StaleFlagsRequest,
+  WorkspaceTrustedNotification,
 } from '../../../shared/src/protocol';
 import { flagDetails, flagInfos, previewChange } from '../core/features/flagInfo';
 import { type CleanupPlan, planCleanup } from '../core/features/cleanupPlan';
-import { type AppliedState, appliedState, cleanupWorkspaceEdit, undoWorkspaceEdit } from './cleanupEdit';
+import {
+  type AppliedState,
+  appliedState,
+  cleanupWorkspaceEdit,
+  FULL_EDIT_SUPPORT,
+  undoWorkspaceEdit,
+  workspaceEditSupport,
+} from './cleanupEdit';
 import type { Finding, VariantValue } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
 import { codeActions, isCleanupActionData } from '../core/features/codeActions';
@@ -57,6 +66,7 @@ import { renderReportMarkdown } from '../core/experiments/reportText';
 import { planShipWinner, readShipWinnerArguments } from '../core/experiments/shipWinner';
 import { experimentList } from '../core/features/experimentInsights';
 import { type CheckRollouts, GuardVerdicts } from './guardVerdicts';
+import { RESTRICTED_MODE_REFUSAL, WorkspaceTrust } from './workspaceTrust';
 
 /** What the server needs from the process it runs in (Node today; a browser worker later). */
 export interface ServerRuntime {
@@ -117,6 +127,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let canRefreshLenses = false;
   let canResolveCodeActions = false;
   const published = new Set<string>();
+  const trust = new WorkspaceTrust();
+  let editSupport = FULL_EDIT_SUPPORT;
   const experiments = runtime.analyzeExperiment
     ? createExperimentRefresher({
         workspaces: () => workspaces,
@@ -266,6 +278,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    trust.initialize(params.initializationOptions);
+    editSupport = workspaceEditSupport(params.capabilities.workspace?.workspaceEdit);
     const folders =
       params.workspaceFolders?.map((folder) => URI.parse(folder.uri).fsPath) ??
       (params.rootUri ? [URI.parse(params.rootUri).fsPath] : params.rootPath ? [params.rootPath] : []);
@@ -387,20 +401,31 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       durationMs: Date.now() - started,
     } satisfies IndexReadyNotification.Params);
     experiments?.schedule();
-    // Git history only refines stale-flag dates: read it after the index, never before.
-    for (const workspace of workspaces) {
-      runtime
-        .readFlagHistory?.(workspace.root, workspace.registry.files())
-        .then((history) => {
-          workspace.setHistory(history);
-          scheduleDiagnostics();
-        })
-        .catch((error: unknown) => logger.warn(`registry history unavailable: ${String(error)}`));
-      runtime
-        .readPreregisteredPlans?.(workspace)
-        .then(() => scheduleDiagnostics())
-        .catch((error: unknown) => logger.warn(`experiment plan history unavailable: ${String(error)}`));
-    }
+    // Git history only refines stale-flag dates: read it after the index, never before, and
+    // never in an untrusted workspace (git runs what the repository's config says).
+    const readHistory = () => {
+      for (const workspace of workspaces) {
+        runtime
+          .readFlagHistory?.(workspace.root, workspace.registry.files())
+          .then((history) => {
+            workspace.setHistory(history);
+            scheduleDiagnostics();
+          })
+          .catch((error: unknown) => logger.warn(`registry history unavailable: ${String(error)}`));
+        runtime
+          .readPreregisteredPlans?.(workspace)
+          .then(() => scheduleDiagnostics())
+          .catch((error: unknown) => logger.warn(`experiment plan history unavailable: ${String(error)}`));
+      }
+    };
+    if (!trust.whenTrusted(readHistory))
+      logger.info('Restricted Mode: git history is not read until the workspace is trusted.');
+  };
+
+  connection.onNotification(WorkspaceTrustedNotification.method, () => trust.grant());
+  /** Edits wait for trust: the editor's own checks are not the only line. */
+  const refuseUntrusted = (): void => {
+    if (!trust.isTrusted) throw new ResponseError(ErrorCodes.InvalidRequest, RESTRICTED_MODE_REFUSAL);
   };
 
   const applyDocument = (document: TextDocument): boolean => {
@@ -510,6 +535,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onPrepareRename(
     guard('prepareRename', null, (params) => {
+      refuseUntrusted();
       const located = locate(params.textDocument.uri);
       return located ? prepareRename(located.workspace, located.file, params.position) : null;
     }),
@@ -517,6 +543,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onRenameRequest(
     guard('rename', null, (params) => {
+      refuseUntrusted();
       const located = locate(params.textDocument.uri);
       if (!located) return null;
       try {
@@ -531,7 +558,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   connection.onCodeAction(
     guard('codeAction', [], (params) => {
       const located = locate(params.textDocument.uri);
-      return located
+      // Every Flaglens code action edits files.
+      return located && trust.isTrusted
         ? codeActions(
             located.workspace,
             located.file,
@@ -547,7 +575,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   // On failure the action comes back as it was (guard's fallback).
   const resolveCodeAction = (unresolved: CodeAction) =>
     guard('codeActionResolve', unresolved, async (action: CodeAction): Promise<CodeAction> => {
-      if (!isCleanupActionData(action.data)) return action;
+      if (!isCleanupActionData(action.data) || !trust.isTrusted) return action;
       const { flag, value, uri } = action.data.cleanup;
       const workspace = locate(uri)?.workspace;
       const prepared = workspace && (await prepareCleanup(workspace, Commands.cleanup, { flag, value }));
@@ -589,6 +617,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       const args = (params.arguments?.[0] ?? {}) as Record<string, unknown>;
       const workspace = workspaceForCommand(args);
       if (!workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'No workspace folder is open.');
+      if (!trust.isTrusted && !QUERY_COMMANDS.includes(params.command))
+        return refuse(RESTRICTED_MODE_REFUSAL);
       if (params.command === Commands.evaluate) {
         const flag = String(args.flag ?? '');
         const envs = typeof args.env === 'string' ? [args.env] : workspace.environments();
@@ -930,6 +960,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       (file, version, text, edits, annotationId) =>
         versionedEdit(workspace, file, version, text, edits, annotationId),
       uriOfFile,
+      editSupport,
     );
     return typeof edit === 'string' ? edit : { plan, label, edit };
   };

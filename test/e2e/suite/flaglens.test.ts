@@ -63,6 +63,19 @@ describe('Flaglens in VS Code', () => {
     assert.ok(hover.includes('| production 🔒 | rules, else 25% on |'), hover);
   });
 
+  it('hides the lenses while flaglens.codeLens.enabled is false for the folder, and shows them again', async () => {
+    const editor = await openWorkspaceFile(checkoutFile);
+    const usage = positionOf(editor.document, newCheckoutUsage);
+    const settings = vscode.workspace.getConfiguration('flaglens', editor.document.uri);
+    await settings.update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.deepEqual(await lensTitlesOnLine(editor.document.uri, usage.line), []);
+    } finally {
+      await settings.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.equal((await lensTitlesOnLine(editor.document.uri, usage.line)).length, 3);
+  });
+
   it('saves a new percentage from the rollout editor', async () => {
     const api = await activateFlaglens();
     const file = workspaceUri('flags/staging.flagd.json');

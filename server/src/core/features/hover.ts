@@ -1,4 +1,5 @@
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
 import type { FlagSummary, Position } from '../../../../shared/src/registryModel';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { flagAtPosition } from './flagAtPosition';
@@ -120,7 +121,10 @@ export function flagMarkdown(workspace: FlagWorkspace, summary: FlagSummary): st
 }
 
 function fileLink(workspace: FlagWorkspace, file: string, line: number): string {
-  return `${encodeURI(`file://${workspace.absolute(file)}`)}#L${line + 1}`;
+  // The line goes in the fragment, so a `#` in the path must be encoded, as URI.file does.
+  return URI.file(workspace.absolute(file))
+    .with({ fragment: `L${line + 1}` })
+    .toString();
 }
 
 function escapeCell(text: string): string {

@@ -1,10 +1,15 @@
 import type { Location as LspLocation, Position } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
 import { type Cancellation, cancellationCheckpoint, notCancelled } from '../cancellation';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { flagAtPosition } from './flagAtPosition';
 
+/**
+ * The `file:` URI of a workspace file, as editors write it: `#`, `?`, spaces, brackets and
+ * Windows drive letters encoded (hand-built URIs broke on each of them).
+ */
 function uriOf(workspace: FlagWorkspace, file: string): string {
-  return `file://${encodeURI(workspace.absolute(file))}`;
+  return URI.file(workspace.absolute(file)).toString();
 }
 
 /** Usage -> the flag's entry in each environment file. */
