@@ -3,6 +3,7 @@ import { type CommandOutcome, Commands, type FlagInfo } from '../../shared/src/p
 import type { StaleVerdict } from '../../shared/src/stale';
 import { useBundledSchema } from './bundledSchema';
 import { runRegistryEdit, saveAfter, saveDirty } from './registryEdits';
+import { ExperimentReportPanel } from './experimentReport/experimentReportPanel';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import type { ServerApi } from './serverApi';
 import type { FlagNode } from './views/flagTrees';
@@ -79,24 +80,17 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (outcome.applied) ctx.refreshViews();
       return outcome;
     }),
-    // The experiment lens and hover link: the report as a markdown preview.
+    // The experiment lens, hover link and view: the report as a webview, one per experiment.
     register('flaglens.openExperimentReport', async (node?: unknown) => {
-      const experiment = (node as { experiment?: unknown } | undefined)?.experiment;
+      const experiment =
+        (node as { experiment?: unknown } | undefined)?.experiment ??
+        (node as { item?: { key?: unknown } } | undefined)?.item?.key;
       const key =
         typeof experiment === 'string'
           ? experiment
           : await vscode.window.showInputBox({ prompt: 'Experiment key (its *.experiment.json file name)' });
       if (!key) return undefined;
-      const answer = await ctx.api.experimentReport(key);
-      if (answer.markdown === null) {
-        void vscode.window.showWarningMessage(`Flaglens: ${answer.error ?? 'no report'}`);
-        return undefined;
-      }
-      const document = await vscode.workspace.openTextDocument({
-        language: 'markdown',
-        content: answer.markdown,
-      });
-      return vscode.commands.executeCommand('markdown.showPreview', document.uri);
+      return ExperimentReportPanel.show(ctx.extension, ctx.api, key);
     }),
     register('flaglens.refresh', () => ctx.refreshViews()),
     register('flaglens.toggleFlag', async (node?: unknown) => {
