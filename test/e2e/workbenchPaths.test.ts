@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { session } from './support/session';
 import { waitFor } from './support/wait';
-import { openFromExplorer, revealText } from './support/workbench';
+import { openFromExplorer, revealText, runCommand } from './support/workbench';
 
 const registryFiles = ['development', 'staging', 'production'].map((env) => `flags/${env}.flagd.json`);
 const cleanupFiles = [
@@ -18,19 +18,6 @@ const cleanupFiles = [
   'src/web/PricingPage.tsx',
   ...registryFiles,
 ];
-
-/** Runs a command from the command palette by its title, as a person would (F1, type, Enter). */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page
-    .locator('.quick-input-widget .monaco-list-row', { hasText: title })
-    .first()
-    .waitFor({ timeout: 10_000 });
-  await input.press('Enter');
-}
 
 /** Error notifications on screen (toasts), with their text. */
 async function errorToasts(page: Page): Promise<string[]> {

@@ -74,8 +74,15 @@ describe('registry file parsing', () => {
     assert.equal(parseRegistryFile('x.flagd.json', text).unusable, true);
   });
 
-  it('reports text that is not UTF-8', () => {
-    assert.deepEqual(codes('{"flags": {"a\uFFFD": {}}}'), ['registry/not-utf8']);
+  it('reports text that is not UTF-8 where the host found the bad bytes, and accepts a real U+FFFD', () => {
+    const text = '{"flags": {"a\uFFFD": {}}}';
+    const notUtf8 = parseRegistryFile('x.flagd.json', text, text.indexOf('\uFFFD'));
+    assert.deepEqual(
+      notUtf8.findings.map((finding) => `${finding.code} ${finding.range.start.character}`),
+      [`registry/not-utf8 ${text.indexOf('\uFFFD')}`],
+    );
+    // Read from a valid file, the same character is just a character.
+    assert.ok(!codes(text).includes('registry/not-utf8'));
   });
 
   it('reports an invalid state at the state value', () => {

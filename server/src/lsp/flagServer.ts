@@ -428,9 +428,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     if (!located) return;
     located.workspace.closeBuffer(located.file);
     void ready.then(async () => {
-      const text = await runtime.host.readFile(located.workspace.absolute(located.file));
-      if (text === undefined) located.workspace.removeFile(located.file);
-      else located.workspace.updateFile(located.file, text);
+      await located.workspace.refreshFromDisk(located.file);
       scheduleDiagnostics();
     });
   });
@@ -454,10 +452,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       if (located.workspace.kindOf(located.file) === 'other') continue;
       if (change.type === FileChangeType.Deleted)
         changed = located.workspace.removeFile(located.file) || changed;
-      else {
-        const text = await runtime.host.readFile(located.workspace.absolute(located.file));
-        if (text !== undefined) changed = located.workspace.updateFile(located.file, text) || changed;
-      }
+      // Read with the checks of a load: a FIFO or a link to a device is reported, never read.
+      else changed = (await located.workspace.refreshFromDisk(located.file)) || changed;
     }
     if (changed) scheduleDiagnostics();
     if (changes.some((change) => feedsExperiments(change.uri))) experiments?.schedule();

@@ -1,11 +1,16 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import type { DirectoryEntry, FileStat, WorkspaceHost } from '../core/host';
+import { readRegularFile } from './safeRead';
 import { ScanWorker } from './scanWorker';
 
-const BOM = 0xfeff;
+/**
+ * The most any single read returns: a file the configuration does not bound (a `.gitignore`, a
+ * file read back after an edit) still cannot exhaust the memory.
+ */
+export const HOST_READ_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Reads a file as UTF-8 (invalid bytes decode to U+FFFD, a byte order mark is dropped).
+ * Reads a regular file as UTF-8 (see safeRead.ts).
  *
  * Synchronous behind the async interface on purpose: `fs.promises.readFile` makes four
  * thread-pool round trips per file (open, fstat, read, close) and cost 4x the CPU of one
@@ -13,11 +18,15 @@ const BOM = 0xfeff;
  * go through `scanFiles` on a worker; what is left here is one file at a time.
  */
 function readFile(path: string): Promise<string | undefined> {
+  const read = readRegularFile(path, HOST_READ_LIMIT);
+  return Promise.resolve(read.status === 'ok' ? read.text : undefined);
+}
+
+function isLinkToFolder(path: string): boolean {
   try {
-    const text = readFileSync(path, 'utf8');
-    return Promise.resolve(text.charCodeAt(0) === BOM ? text.slice(1) : text);
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
   } catch {
-    return Promise.resolve(undefined);
+    return false;
   }
 }
 
@@ -27,6 +36,8 @@ export const scanWorker = new ScanWorker(readFile);
 /** The core's window on real files. Missing files read as undefined, never as errors. */
 export const nodeHost: WorkspaceHost = {
   readFile,
+  readChecked: (path, maxBytes) =>
+    Promise.resolve(readRegularFile(path, Math.min(maxBytes, HOST_READ_LIMIT))),
   readDirectory(path: string): Promise<DirectoryEntry[]> {
     try {
       const entries = readdirSync(path, { withFileTypes: true });
@@ -34,7 +45,11 @@ export const nodeHost: WorkspaceHost = {
         entries.map((entry) => ({
           name: entry.name,
           isDirectory: entry.isDirectory(),
-          isFile: entry.isFile(),
+          // Links (to anything but a folder), FIFOs and devices count as files so that a registry
+          // file among them is read, and refused with a reason, rather than silently passed over.
+          // Linked folders are not walked (a link may loop).
+          isFile:
+            !entry.isDirectory() && !(entry.isSymbolicLink() && isLinkToFolder(`${path}/${entry.name}`)),
         })),
       );
     } catch {

@@ -43,21 +43,53 @@ interface WireChunk {
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
+const fs = require('node:fs');
 const CHUNK = ${CHUNK};
+// As safeRead.ts: regular files only (stat first, open without blocking, check again), never
+// more than maxBytes. Returns the text, or a verdict.
+function readRegular(path, maxBytes) {
+  let fd;
+  try {
+    const before = fs.statSync(path, { throwIfNoEntry: false });
+    if (!before || !before.isFile()) return { s: 'unreadable' };
+    if (before.size > maxBytes) return { s: 'tooLarge', size: before.size };
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { s: 'unreadable' };
+    if (stat.size > maxBytes) return { s: 'tooLarge', size: stat.size };
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(stat.size + 1, 4096)));
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (buffer.length > maxBytes) return { s: 'tooLarge', size: length };
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+      const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > maxBytes) return { s: 'tooLarge', size: length };
+    return { text: buffer.toString('utf8', 0, length) };
+  } catch {
+    return { s: 'unreadable' };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
 parentPort.on('message', ({ id, paths, patterns, maxChars, control }) => {
   const flow = new Int32Array(control);
+  // A UTF-16 code unit takes at least one byte and at most three (plus a byte order mark): more
+  // bytes than this cannot fit in maxChars.
+  const maxBytes = 3 * maxChars + 3;
   let files = [];
   for (let i = 0; i < paths.length; i++) {
     if (Atomics.load(flow, ${CANCELLED}) !== 0) break;
-    let text;
-    try {
-      text = readFileSync(paths[i], 'utf8');
-    } catch {
-      files.push({ i, s: 'unreadable' });
-      text = undefined;
-    }
-    if (text !== undefined) {
+    const read = readRegular(paths[i], maxBytes);
+    let text = read.text;
+    if (text === undefined) files.push(read.s === 'tooLarge' ? { i, s: 'tooLarge', size: read.size } : { i, s: 'unreadable' });
+    else {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (text.length > maxChars) files.push({ i, s: 'tooLarge', size: text.length });
       else if (patterns.some((pattern) => pattern.test(text))) files.push({ i, s: 'matched', text });

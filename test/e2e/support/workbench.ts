@@ -77,3 +77,16 @@ export async function hoverToken(page: Page, lineText: string, token: string): P
   await hover.waitFor({ timeout: 30_000 });
   return hover;
 }
+
+/** Runs a command from the command palette by its title, as a person would (F1, type, Enter). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await input.press('Enter');
+}

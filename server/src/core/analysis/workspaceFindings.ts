@@ -61,7 +61,18 @@ export async function workspaceFindings(workspace: FlagWorkspace): Promise<Findi
       message: `Not indexed: ${Math.round(size / 1024)} KB is over the ${Math.round(workspace.config.maxFileBytes / 1024)} KB limit (maxFileBytes in flaglens.json).`,
     })),
   ];
-  if (workspace.codeFiles.length > 0) findings.push(...unusedFlagFindings(usages, workspace.registry));
+  const failures = workspace.analysisFailures();
+  for (const { file, message } of failures)
+    findings.push({
+      file,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'warning',
+      code: 'code/analysis-failed',
+      message: `Flaglens could not analyse this file (${/call stack/i.test(message) ? 'nested too deeply' : message}): its flag reads are unknown, so no flag is reported unused or ready for removal.`,
+    });
+  // A file that could not be analysed may read any flag: none is called unused meanwhile.
+  if (workspace.codeFiles.length > 0 && failures.length === 0)
+    findings.push(...unusedFlagFindings(usages, workspace.registry));
   findings.push(...staleFindings(workspace));
   return findings;
 }

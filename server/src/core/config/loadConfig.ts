@@ -1,4 +1,5 @@
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
 import {
   DEFAULT_CONFIG,
   SDK_PRESETS,
@@ -45,6 +46,14 @@ export function loadConfig(text: string | undefined): LoadedConfig {
       message,
     });
   };
+  const shape = inspectJson(text);
+  if (shape.tooDeepAt !== undefined) {
+    problem(
+      `flaglens.json is nested more than ${MAX_JSON_DEPTH} levels deep here; the default configuration is used.`,
+      shape.tooDeepAt,
+    );
+    return { config, findings };
+  }
   const errors: ParseError[] = [];
   const raw: unknown = parse(text, errors, { allowTrailingComma: true });
   for (const error of errors)
@@ -54,6 +63,14 @@ export function loadConfig(text: string | undefined): LoadedConfig {
       error.length,
     );
   if (errors.length > 0) return { config, findings };
+  for (const duplicate of shape.duplicates) {
+    const first = lines.positionAt(duplicate.firstOffset);
+    problem(
+      `Duplicate key ${JSON.stringify(duplicate.key)} in flaglens.json (also at line ${first.line + 1}, column ${first.character + 1}): this last one is used and the other ignored; remove one.`,
+      duplicate.offset,
+      duplicate.length,
+    );
+  }
   if (!isObject(raw)) {
     problem('flaglens.json must be a JSON object.');
     return { config, findings };

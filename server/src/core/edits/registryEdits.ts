@@ -5,6 +5,7 @@
  * (server/src/node/atomicWrite.ts) or sends it to the editor as a workspace edit.
  */
 import { type ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
+import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
 import type { JsonObject, JsonValue } from '../../../../shared/src/registryModel';
 import { LineIndex } from '../text';
 import type { OffsetEdit } from '../textEdit';
@@ -427,12 +428,27 @@ interface OpenFile {
 }
 
 function openFile(text: string): OpenFile {
+  const shape = inspectJson(text);
+  if (shape.tooDeepAt !== undefined) {
+    const { line, character } = new LineIndex(text).positionAt(shape.tooDeepAt);
+    throw new RegistryEditError(
+      `The file is nested more than ${MAX_JSON_DEPTH} levels deep (at line ${line + 1}, column ${character + 1}); Flaglens does not edit it.`,
+    );
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0) {
     const { line, character } = new LineIndex(text).positionAt(errors[0].offset);
     throw new RegistryEditError(
       `The file is not valid JSON (${printParseErrorCode(errors[0].error)} at line ${line + 1}, column ${character + 1}); fix it before editing.`,
+    );
+  }
+  // An edit would change one of two equal keys, maybe the one flagd ignores: refuse instead.
+  const [duplicate] = shape.duplicates;
+  if (duplicate) {
+    const { line, character } = new LineIndex(text).positionAt(duplicate.offset);
+    throw new RegistryEditError(
+      `The file has the key ${JSON.stringify(duplicate.key)} twice in one object (again at line ${line + 1}, column ${character + 1}); remove one before editing.`,
     );
   }
   const document = root ? (getNodeValue(root) as JsonValue) : undefined;

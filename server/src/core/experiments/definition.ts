@@ -10,6 +10,7 @@ import {
   parseTree,
   printParseErrorCode,
 } from 'jsonc-parser';
+import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
 import {
   type AnalysisPlan,
   DEFAULT_ANALYSIS,
@@ -81,7 +82,12 @@ export function parseExperimentFile(file: string, text: string): ParsedExperimen
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const errors: ParseError[] = [];
-  const root = text.trim() === '' ? undefined : parseTree(text, errors, { allowTrailingComma: false });
+  // Too deep to parse safely (the parser recurses): reported below instead of overflowing the stack.
+  const shape = inspectJson(text);
+  const root =
+    text.trim() === '' || shape.tooDeepAt !== undefined
+      ? undefined
+      : parseTree(text, errors, { allowTrailingComma: false });
   const nodeAt = (path: JsonPath): Node | undefined => (root ? findNodeAtLocation(root, path) : undefined);
   const rangeOf = (path: JsonPath): Range => {
     // The nearest existing ancestor: a missing property is reported at its object.
@@ -105,6 +111,16 @@ export function parseExperimentFile(file: string, text: string): ParsedExperimen
     );
     return result;
   }
+  if (shape.tooDeepAt !== undefined) {
+    findings.push({
+      file,
+      range: lines.rangeOf(shape.tooDeepAt, shape.tooDeepAt + 1),
+      severity: 'error',
+      code: 'experiment/too-deep',
+      message: `Nested more than ${MAX_JSON_DEPTH} levels deep here: Flaglens cannot analyse this experiment.`,
+    });
+    return result;
+  }
   for (const error of errors) {
     findings.push({
       file,
@@ -115,6 +131,16 @@ export function parseExperimentFile(file: string, text: string): ParsedExperimen
     });
   }
   if (errors.length > 0 || !root) return result;
+  for (const duplicate of shape.duplicates) {
+    const first = lines.positionAt(duplicate.firstOffset);
+    findings.push({
+      file,
+      range: lines.rangeOf(duplicate.offset, duplicate.offset + duplicate.length),
+      severity: 'error',
+      code: 'experiment/duplicate-key',
+      message: `Duplicate key ${JSON.stringify(duplicate.key)} (also at line ${first.line + 1}, column ${first.character + 1}): this last one is used and the other ignored; remove one.`,
+    });
+  }
   if (root.type !== 'object') {
     add([], 'error', 'not-an-object', 'An experiment file must be a JSON object.');
     return result;

@@ -2,7 +2,7 @@ import type { JsonValue, VariantValue } from '../../../../shared/src/registryMod
 import { Commands } from '../../../../shared/src/protocol';
 import * as edits from '../edits/registryEdits';
 import { applyOffsetEdits, type OffsetEdit } from '../textEdit';
-import { parseRegistryFile } from '../registry/parseRegistryFile';
+import { MAX_TOTAL_WEIGHT, parseRegistryFile } from '../registry/parseRegistryFile';
 import type { FlagWorkspace } from '../workspace/flagWorkspace';
 import { servingSummary } from './serving';
 
@@ -34,9 +34,28 @@ function text(args: Args, name: string): string {
   return value;
 }
 
+/** An optional argument: absent (or null) is undefined; present, it must be text. */
 function optionalText(args: Args, name: string): string | undefined {
-  return typeof args[name] === 'string' ? (args[name] as string) : undefined;
+  const value = args[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw new CommandError(`"${name}" must be text, not ${JSON.stringify(value)}.`);
+  return value;
 }
+
+/**
+ * An optional true/false argument. Anything else is refused: `enabled: "yes"` used to fall
+ * through to "the opposite of now" and disabled an enabled flag.
+ */
+function optionalBoolean(args: Args, name: string): boolean | undefined {
+  const value = args[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean')
+    throw new CommandError(`"${name}" must be true or false, not ${JSON.stringify(value)}.`);
+  return value;
+}
+
+const NEW_FLAG_TYPES = ['boolean', 'string', 'number', 'object', 'any'];
 
 /** Default variants for a new flag of a type, named the way flagd examples name them. */
 function newFlagVariants(type: string): { variants: Record<string, VariantValue>; defaultVariant: string } {
@@ -62,6 +81,8 @@ export function planRegistryCommand(
   args: Args,
   today: Date,
 ): RegistryChangePlan {
+  if (args === null || typeof args !== 'object' || Array.isArray(args))
+    throw new CommandError('The command needs its arguments as an object, such as { "flag": "..." }.');
   const flag = text(args, 'flag');
   const fileFor = (env: string) => {
     const file = workspace.registry.fileOfEnvironment(env);
@@ -100,7 +121,7 @@ export function planRegistryCommand(
       const env = text(args, 'env');
       const current = workspace.registry.definition(flag, env);
       if (!current) throw new CommandError(`Flag "${flag}" is not defined in ${env}.`);
-      const enabled = typeof args.enabled === 'boolean' ? args.enabled : current.state === 'DISABLED';
+      const enabled = optionalBoolean(args, 'enabled') ?? current.state === 'DISABLED';
       return single(env, `${enabled ? 'Enable' : 'Disable'} ${flag} in ${env}`, (t) =>
         edits.toggleFlag(t, flag, enabled),
       );
@@ -112,10 +133,17 @@ export function planRegistryCommand(
         if (
           !weights.every(
             (pair) =>
-              Array.isArray(pair) && typeof pair[0] === 'string' && Number.isFinite(pair[1]) && pair[1] >= 0,
-          )
+              Array.isArray(pair) &&
+              pair.length === 2 &&
+              typeof pair[0] === 'string' &&
+              Number.isInteger(pair[1]) &&
+              pair[1] >= 0,
+          ) ||
+          weights.reduce((sum, pair) => sum + pair[1], 0) > MAX_TOTAL_WEIGHT
         ) {
-          throw new CommandError('"weights" must be [variant, weight] pairs with weights of 0 or more.');
+          throw new CommandError(
+            `"weights" must be [variant, weight] pairs with whole weights of 0 or more, adding up to at most ${MAX_TOTAL_WEIGHT} (flagd ignores a rollout otherwise).`,
+          );
         }
         return single(
           env,
@@ -123,8 +151,8 @@ export function planRegistryCommand(
           (t) => edits.setRollout(t, flag, { weights }),
         );
       }
-      const percent = Number(args.percent);
-      if (!Number.isFinite(percent) || percent < 0 || percent > 100)
+      const percent = args.percent;
+      if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100)
         throw new CommandError('"percent" must be a number from 0 to 100.');
       const variant = optionalText(args, 'variant') ?? 'on';
       return single(env, `Roll ${flag} out to ${percent}% ${variant} in ${env}`, (t) =>
@@ -230,6 +258,8 @@ export function planRegistryCommand(
     }
     case Commands.createFlag: {
       const type = optionalText(args, 'type') ?? 'boolean';
+      if (!NEW_FLAG_TYPES.includes(type))
+        throw new CommandError(`"type" must be one of ${NEW_FLAG_TYPES.join(', ')}, not "${type}".`);
       const { variants, defaultVariant } = newFlagVariants(type === 'any' ? 'boolean' : type);
       const environments = workspace.environments();
       if (environments.length === 0)
@@ -255,6 +285,11 @@ export function planRegistryCommand(
         });
         plan.preview.push({ env, before: 'missing', after: defaultVariant });
       }
+      // Nothing to add is not a success: say so rather than answer "applied" without an edit.
+      if (plan.files.length === 0)
+        throw new CommandError(
+          `Flag "${flag}" already exists in every environment (${environments.join(', ')}).`,
+        );
       return plan;
     }
     default:

@@ -23,6 +23,7 @@ import {
   type VariantValue,
 } from '../../../../shared/src/registryModel';
 import { LineIndex, textVersion } from '../text';
+import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
 
 /** Files above this size are refused: flag files are small, and a huge one is a mistake. */
 export const MAX_REGISTRY_FILE_BYTES = 5_000_000;
@@ -62,13 +63,15 @@ class FileFindings {
   }
 }
 
+/** The key node of a property; of the last one when a key repeats, as `JSON.parse` and flagd read it. */
 function propertyKeyNode(objectNode: Node | undefined, key: string): Node | undefined {
   if (!objectNode || objectNode.type !== 'object') return undefined;
+  let found: Node | undefined;
   for (const property of objectNode.children ?? []) {
     const keyNode = property.children?.[0];
-    if (keyNode?.value === key) return keyNode;
+    if (keyNode?.value === key) found = keyNode;
   }
-  return undefined;
+  return found;
 }
 
 function propertyValueNode(objectNode: Node | undefined, key: string): Node | undefined {
@@ -79,14 +82,8 @@ function isPlainObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/**
- * Parses one flagd file with positions and checks everything that can be checked in the file
- * alone. Never throws: every problem becomes a finding at a line and column.
- */
-export function parseRegistryFile(file: string, text: string): RegistryFile {
-  const lines = new LineIndex(text);
-  const out = new FileFindings(file, lines);
-  const result: RegistryFile = {
+function emptyResult(file: string, text: string, findings: Finding[]): RegistryFile {
+  return {
     file,
     environment: environmentFromPath(file),
     version: textVersion(text),
@@ -94,9 +91,44 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
     evaluators: {},
     evaluatorRanges: {},
     metadata: {},
-    findings: out.findings,
+    findings,
     unusable: true,
   };
+}
+
+/**
+ * Parses one flagd file with positions and checks everything that can be checked in the file
+ * alone. Never throws: every problem becomes a finding at a line and column, and a failure of
+ * the analysis itself is a finding at the file (the other files are still checked).
+ */
+export function parseRegistryFile(
+  file: string,
+  text: string,
+  /**
+   * Where the bytes read from disk first were not UTF-8 (the host knows; a text alone cannot tell
+   * a real U+FFFD from a replaced byte). Texts from an editor are always valid.
+   */
+  invalidUtf8At?: number,
+): RegistryFile {
+  try {
+    return parseChecked(file, text, invalidUtf8At);
+  } catch (error) {
+    return emptyResult(file, text, [
+      {
+        file,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'error',
+        code: 'registry/analysis-failed',
+        message: `Flaglens could not analyse this file (${error instanceof Error ? error.message : String(error)}); its flags are left out of every check.`,
+      },
+    ]);
+  }
+}
+
+function parseChecked(file: string, text: string, invalidUtf8At: number | undefined): RegistryFile {
+  const lines = new LineIndex(text);
+  const out = new FileFindings(file, lines);
+  const result = emptyResult(file, text, out.findings);
 
   if (text.length > MAX_REGISTRY_FILE_BYTES) {
     out.add(
@@ -107,8 +139,8 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
     );
     return result;
   }
-  if (text.includes('\uFFFD')) {
-    const offset = text.indexOf('\uFFFD');
+  if (invalidUtf8At !== undefined) {
+    const offset = Math.min(Math.max(0, invalidUtf8At), text.length);
     out.addAt(
       lines.rangeOf(offset, offset + 1),
       'error',
@@ -127,6 +159,17 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
     return result;
   }
 
+  const shape = inspectJson(text);
+  if (shape.tooDeepAt !== undefined) {
+    out.addAt(
+      lines.rangeOf(shape.tooDeepAt, shape.tooDeepAt + 1),
+      'error',
+      'registry/too-deep',
+      `Nested more than ${MAX_JSON_DEPTH} levels deep here: Flaglens cannot analyse this file, so its flags are left out of every check.`,
+    );
+    return result;
+  }
+
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   for (const error of errors) {
@@ -138,6 +181,15 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
     );
   }
   if (errors.length > 0 || !root) return result;
+  for (const duplicate of shape.duplicates) {
+    const first = lines.positionAt(duplicate.firstOffset);
+    out.addAt(
+      lines.rangeOf(duplicate.offset, duplicate.offset + duplicate.length),
+      'error',
+      'registry/duplicate-key',
+      `Duplicate key ${JSON.stringify(duplicate.key)} (also at line ${first.line + 1}, column ${first.character + 1}): flagd uses this last one and ignores the other; remove one.`,
+    );
+  }
   if (root.type !== 'object') {
     out.add(
       root,
@@ -209,6 +261,8 @@ export function parseRegistryFile(file: string, text: string): RegistryFile {
     const valueNode = property.children?.[1];
     if (!keyNode || !valueNode) continue;
     const key = String(keyNode.value);
+    // A flag defined twice: flagd keeps the last definition, so only that one is checked.
+    if (propertyKeyNode(flagsNode, key) !== keyNode) continue;
     const definition = parseFlag(key, keyNode, valueNode, result, out);
     if (definition) result.flags.set(key, definition);
   }
@@ -323,7 +377,7 @@ function parseFlag(
   const defaultNode = propertyValueNode(valueNode, 'defaultVariant');
   if (typeof value.defaultVariant === 'string') {
     defaultVariant = value.defaultVariant;
-    if (!(defaultVariant in variants) && variantsNode) {
+    if (!Object.hasOwn(variants, defaultVariant) && variantsNode) {
       out.add(
         defaultNode,
         'error',
@@ -479,7 +533,7 @@ function checkTargeting(
               '"$ref" must name an evaluator in "$evaluators".',
               key,
             );
-          else if (!(String(argument.value) in file.evaluators)) {
+          else if (!Object.hasOwn(file.evaluators, String(argument.value))) {
             const known = Object.keys(file.evaluators);
             out.add(
               argument,
@@ -488,6 +542,16 @@ function checkTargeting(
               `"$ref" names "${argument.value}", which is not in "$evaluators"${known.length ? ` (known: ${known.join(', ')})` : ''}.`,
               key,
             );
+          } else {
+            const cycle = refCycleFrom(file.evaluators, String(argument.value));
+            if (cycle)
+              out.add(
+                argument,
+                'error',
+                'registry/ref-cycle',
+                `"$ref" "${argument.value}" leads to a cycle of evaluators (${cycle.join(' -> ')}): flagd fails every evaluation of "${key}".`,
+                key,
+              );
           }
         } else if (operator === 'if' && argument.type === 'array') {
           const args = argument.children ?? [];
@@ -504,7 +568,7 @@ function checkTargeting(
       }
     } else if (current.type === 'string' && returnsVariant) {
       const name = String(current.value);
-      if (!(name in variants)) {
+      if (!Object.hasOwn(variants, name)) {
         out.add(
           current,
           'error',
@@ -518,6 +582,45 @@ function checkTargeting(
   visit(node, true);
 }
 
+/** flagd-core's limit on the sum of a rollout's weights (a 32-bit signed integer). */
+export const MAX_TOTAL_WEIGHT = 2147483647;
+
+/** The `$ref`s inside a JsonLogic value, walked without recursion. */
+function refsIn(value: JsonValue): string[] {
+  const refs: string[] = [];
+  const stack: JsonValue[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (Array.isArray(current)) stack.push(...current);
+    else if (isPlainObject(current))
+      for (const [name, inner] of Object.entries(current)) {
+        if (name === '$ref' && typeof inner === 'string') refs.push(inner);
+        else stack.push(inner);
+      }
+  }
+  return refs;
+}
+
+/** A cycle reachable from evaluator `start` (names in order, first repeated at the end), if any. */
+function refCycleFrom(evaluators: Record<string, JsonValue>, start: string): string[] | undefined {
+  const path: string[] = [];
+  const done = new Set<string>();
+  const walk = (name: string): string[] | undefined => {
+    const at = path.indexOf(name);
+    if (at >= 0) return [...path.slice(at), name];
+    if (done.has(name) || !Object.hasOwn(evaluators, name)) return undefined;
+    path.push(name);
+    for (const next of refsIn(evaluators[name])) {
+      const cycle = walk(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    done.add(name);
+    return undefined;
+  };
+  return walk(start);
+}
+
 function checkFractional(
   key: string,
   node: Node,
@@ -526,9 +629,10 @@ function checkFractional(
 ): void {
   const buckets = (node.children ?? []).filter((child) => child.type === 'array');
   let total = 0;
+  let invalid = false;
   for (const bucket of buckets) {
     const [nameNode, weightNode] = bucket.children ?? [];
-    if (nameNode?.type === 'string' && !(String(nameNode.value) in variants)) {
+    if (nameNode?.type === 'string' && !Object.hasOwn(variants, String(nameNode.value))) {
       out.add(
         nameNode,
         'error',
@@ -539,7 +643,18 @@ function checkFractional(
     }
     const weight =
       weightNode === undefined ? 1 : weightNode.type === 'number' ? Number(weightNode.value) : NaN;
-    if (weightNode && weightNode.type !== 'number') continue;
+    if (weightNode && (weightNode.type !== 'number' || !Number.isInteger(weight))) {
+      // flagd-core refuses the whole rollout then and serves the default variant.
+      out.add(
+        weightNode,
+        'error',
+        'registry/invalid-weight',
+        `Rollout weight ${weightNode.type === 'number' ? String(weight) : `${JSON.stringify(getNodeValue(weightNode))} (a ${weightNode.type})`} of "${key}" is not a whole number: flagd ignores this rollout and serves the default variant.`,
+        key,
+      );
+      invalid = true;
+      continue;
+    }
     if (weight < 0)
       out.add(
         weightNode,
@@ -549,6 +664,17 @@ function checkFractional(
         key,
       );
     else total += weight;
+  }
+  if (invalid) return;
+  if (total > MAX_TOTAL_WEIGHT) {
+    out.add(
+      node,
+      'error',
+      'registry/weights-too-large',
+      `Rollout weights of "${key}" add up to ${total}, over flagd's limit of ${MAX_TOTAL_WEIGHT}: flagd ignores this rollout and serves the default variant.`,
+      key,
+    );
+    return;
   }
   if (buckets.length > 0 && total === 0) {
     out.add(

@@ -30,9 +30,9 @@ export class Registry {
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
-  /** Adds or replaces a file; returns its fresh parse. */
-  setFile(file: string, text: string): RegistryFile {
-    const parsed = parseRegistryFile(file, text);
+  /** Adds or replaces a file; returns its fresh parse. `invalidUtf8At`: see FileRead. */
+  setFile(file: string, text: string, invalidUtf8At?: number): RegistryFile {
+    const parsed = parseRegistryFile(file, text, invalidUtf8At);
     const previous = this.entries.get(file);
     const usable = !parsed.unusable;
     this.entries.set(file, {

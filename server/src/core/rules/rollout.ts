@@ -4,6 +4,7 @@
  */
 import type { JsonValue } from '../../../../shared/src/registryModel';
 import { formatPercent } from './format';
+import { MAX_TOTAL_WEIGHT } from '../registry/parseRegistryFile';
 import { asOperation, isJsonObject, varPath } from './jsonLogic';
 
 export interface RolloutBucket {
@@ -48,6 +49,9 @@ export function parseRollout(args: JsonValue[]): Rollout | undefined {
     buckets.push({ variant, weight: entry.length === 2 ? Math.max(0, weight as number) : 1 });
   }
   if (buckets.length === 0) return undefined;
+  // Over flagd-core's 32-bit limit (1e308 sums to Infinity) flagd ignores the rollout: so is it
+  // shown, as JSON, and never as NaN%.
+  if (buckets.reduce((sum, bucket) => sum + bucket.weight, 0) > MAX_TOTAL_WEIGHT) return undefined;
   return { bucketBy, buckets };
 }
 

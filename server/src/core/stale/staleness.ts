@@ -46,6 +46,11 @@ export interface StaleDetectionInput {
    * then not judged. Defaults to true.
    */
   usagesIndexed?: boolean;
+  /**
+   * Code files the index could not analyse (nested too deep, a bug): their flag reads are
+   * unknown, so no flag is called unused and none is ready for removal while there are any.
+   */
+  unanalysedFiles?: readonly string[];
 }
 
 /** Types meant to stay: they never become stale by serving one variant or by age. */
@@ -100,7 +105,7 @@ export function detectStaleFlags(input: StaleDetectionInput): StaleVerdict[] {
     usagesOfFlag,
     dependents: prerequisiteDependents(registry),
     dynamicPatterns: dynamicKeyPatterns(input.usages),
-    usagesIndexed: input.usagesIndexed ?? true,
+    usagesIndexed: (input.usagesIndexed ?? true) && (input.unanalysedFiles ?? []).length === 0,
   };
 
   const verdicts: StaleVerdict[] = [];
@@ -132,6 +137,11 @@ function judgeRegistryFlag(summary: FlagSummary, context: DetectionContext): Sta
   const blockers = [...(context.dependents.get(summary.key) ?? [])]
     .sort()
     .map((dependent) => `prerequisite of ${dependent}`);
+  const unanalysed = context.input.unanalysedFiles ?? [];
+  if (unanalysed.length > 0)
+    blockers.push(
+      `${unanalysed.length === 1 ? 'a code file' : `${unanalysed.length} code files`} could not be analysed (${unanalysed.slice(0, 3).join(', ')}${unanalysed.length > 3 ? ', ...' : ''}), so reads of it there are unknown`,
+    );
   const usages = context.usagesOfFlag.get(summary.key) ?? [];
   let servedValue: VariantValue | undefined;
   let servedVariant: string | undefined;

@@ -2,8 +2,8 @@ import type { FlaglensConfig } from '../../../../shared/src/config';
 import type { Finding, JsonValue, VariantType } from '../../../../shared/src/registryModel';
 import { CONFIG_FILE, loadConfig } from '../config/loadConfig';
 import { EnvironmentEngine, type Evaluation, zeroValue } from '../evaluation/evaluate';
-import type { Logger, ScanRequest, ScannedFile, WorkspaceHost } from '../host';
-import { silentLogger } from '../host';
+import type { FileRead, Logger, ScanRequest, ScannedFile, WorkspaceHost } from '../host';
+import { describeFailedRead, readChecked, silentLogger } from '../host';
 import { Registry } from '../registry/registry';
 import { parsePrerequisite } from '../registry/checks';
 import { createFileMatcher, discoverFiles, type FileMatcher } from './discoverFiles';
@@ -23,6 +23,12 @@ export interface WorkspaceOptions {
   logger?: Logger;
   now?: () => Date;
 }
+
+/**
+ * The most a registry file, an experiment definition or flaglens.json may weigh: far above any
+ * real one, low enough that a runaway file cannot exhaust the memory.
+ */
+export const DATA_FILE_LIMIT = 16 * 1024 * 1024;
 
 export type FileKind = 'registry' | 'code' | 'config' | 'experiment' | 'rollout' | 'other';
 
@@ -55,6 +61,10 @@ export class FlagWorkspace {
   private codeIndexed = false;
   /** Texts of files open in an editor: they win over the disk, and bulk indexing leaves them alone. */
   private readonly buffers = new Map<string, string>();
+  /** Registry, experiment and configuration files that exist but could not be read, as findings. */
+  private readonly readFailures = new Map<string, Finding>();
+  /** Where the last disk read of a file met bytes that are not UTF-8 (see FileRead). */
+  private readonly invalidUtf8 = new Map<string, number>();
 
   constructor(options: WorkspaceOptions) {
     this.root = options.root.replace(/\\/g, '/').replace(/\/$/, '');
@@ -105,25 +115,31 @@ export class FlagWorkspace {
 
   /** Reads the configuration and every registry file; lists the code files. */
   async load(onProgress?: (codeFiles: number) => void): Promise<void> {
-    await this.reloadConfig(await this.host.readFile(this.absolute(CONFIG_FILE)));
+    this.readFailures.clear();
+    await this.reloadConfig(await this.readDataFile(CONFIG_FILE));
     const discovered = await discoverFiles(this.root, this.host, this.config, onProgress);
     for (const file of this.registry.files())
       if (!discovered.registry.includes(file)) this.registry.removeFile(file);
     for (const file of discovered.registry) {
-      const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
-      if (text !== undefined) this.registry.setFile(file, text);
+      const buffer = this.buffers.get(file);
+      const text = buffer ?? (await this.readDataFile(file));
+      if (text !== undefined)
+        this.registry.setFile(file, text, buffer === undefined ? this.invalidUtf8.get(file) : undefined);
+      else this.registry.removeFile(file);
     }
     for (const file of this.experiments.fileNames())
       if (!discovered.experiments.includes(file)) this.experiments.removeFile(file);
     for (const file of discovered.experiments) {
-      const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
+      const text = this.buffers.get(file) ?? (await this.readDataFile(file));
       if (text !== undefined) this.experiments.setFile(file, text);
+      else this.experiments.removeFile(file);
     }
     for (const file of this.rollouts.fileNames())
       if (!discovered.rollouts.includes(file)) this.rollouts.removeFile(file);
     for (const file of discovered.rollouts) {
-      const text = this.buffers.get(file) ?? (await this.host.readFile(this.absolute(file)));
+      const text = this.buffers.get(file) ?? (await this.readDataFile(file));
       if (text !== undefined) this.rollouts.setFile(file, text);
+      else this.rollouts.removeFile(file);
     }
     this.generation++;
     this.codeFiles = discovered.code;
@@ -133,6 +149,61 @@ export class FlagWorkspace {
     // imports resolve to the files just listed.
     this.index.declareFiles(this.codeFiles);
     for (const [file, text] of this.buffers) if (this.kindOf(file) === 'code') this.updateFile(file, text);
+  }
+
+  /**
+   * Reads a registry, experiment or configuration file; one that exists but cannot be read (a
+   * FIFO, a link to a device, too large, no permission) becomes a finding at the file.
+   */
+  private async readDataFile(relative: string): Promise<string | undefined> {
+    const read: FileRead = await readChecked(this.host, this.absolute(relative), DATA_FILE_LIMIT);
+    this.readFailures.delete(relative);
+    this.invalidUtf8.delete(relative);
+    if (read.status === 'ok') {
+      if (read.invalidUtf8At !== undefined) this.invalidUtf8.set(relative, read.invalidUtf8At);
+      return read.text;
+    }
+    const reason = describeFailedRead(read, DATA_FILE_LIMIT);
+    if (reason !== undefined) {
+      const what = relative === CONFIG_FILE ? 'config' : this.kindOf(relative);
+      this.readFailures.set(relative, {
+        file: relative,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'error',
+        code: `${what === 'experiment' || what === 'rollout' || what === 'config' ? what : 'registry'}/unreadable-file`,
+        message:
+          relative === CONFIG_FILE
+            ? `${relative} ${reason}; the default configuration is used.`
+            : what === 'experiment'
+              ? `${relative} ${reason}; the experiment is not checked.`
+              : what === 'rollout'
+                ? `${relative} ${reason}; the rollout plan is not checked.`
+                : `${relative} ${reason}; its flags are not checked.`,
+      });
+    }
+    return undefined;
+  }
+
+  /**
+   * A file changed on disk: reads it again (a registry file through the same checks as at load)
+   * and applies it. Returns true when anything changed.
+   */
+  async refreshFromDisk(relative: string): Promise<boolean> {
+    const kind = this.kindOf(relative);
+    if (kind === 'registry' || kind === 'experiment' || kind === 'rollout') {
+      const before = this.readFailures.get(relative);
+      const text = await this.readDataFile(relative);
+      if (text !== undefined)
+        return this.updateFile(relative, text, this.invalidUtf8.get(relative)) || before !== undefined;
+      // Removing the file forgets its failure: keep it, it is the news.
+      const failure = this.readFailures.get(relative);
+      const removed = this.removeFile(relative);
+      if (failure) this.readFailures.set(relative, failure);
+      if (failure || before) this.generation++;
+      return removed || failure !== undefined || before !== undefined;
+    }
+    const text = await this.host.readFile(this.absolute(relative));
+    return text === undefined ? this.removeFile(relative) : this.updateFile(relative, text);
   }
 
   /** Whether `indexCode` has finished since the last `load`: until then usages are partial. */
@@ -241,6 +312,7 @@ export class FlagWorkspace {
       now: this.now(),
       history: this.history,
       usagesIndexed: this.codeIndexed,
+      unanalysedFiles: this.analysisFailures().map((failure) => failure.file),
     });
     this.staleCache = { generation: this.generation, verdicts };
     return verdicts;
@@ -253,10 +325,10 @@ export class FlagWorkspace {
   onDeferredChange: (() => void) | undefined;
 
   /** A file's new text (from an editor buffer or disk); returns true when anything changed. */
-  updateFile(relative: string, text: string): boolean {
+  updateFile(relative: string, text: string, invalidUtf8At?: number): boolean {
     const kind = this.kindOf(relative);
     if (kind === 'registry') {
-      this.registry.setFile(relative, text);
+      this.registry.setFile(relative, text, invalidUtf8At);
     } else if (kind === 'experiment') {
       this.experiments.setFile(relative, text);
     } else if (kind === 'rollout') {
@@ -282,6 +354,7 @@ export class FlagWorkspace {
 
   removeFile(relative: string): boolean {
     const kind = this.kindOf(relative);
+    this.readFailures.delete(relative);
     if (kind === 'registry') {
       if (!this.registry.removeFile(relative)) return false;
     } else if (kind === 'experiment') {
@@ -296,6 +369,11 @@ export class FlagWorkspace {
     }
     this.generation++;
     return true;
+  }
+
+  /** Code files the index could not analyse: their flag reads are unknown. */
+  analysisFailures(): { file: string; message: string }[] {
+    return this.index.failures();
   }
 
   usages(): FlagUsage[] {
@@ -377,7 +455,7 @@ export class FlagWorkspace {
 
   /** Registry and configuration findings. Code findings come from the analysis. */
   registryFindings(): Finding[] {
-    return [...this.configFindings, ...this.registry.findings()];
+    return [...this.configFindings, ...this.readFailures.values(), ...this.registry.findings()];
   }
 
   /** Experiment definitions as committed before their start (from git, see node/experiments/planHistory.ts). */
