@@ -139,7 +139,8 @@ function forestPlot(report: ExperimentReport, target: HTMLElement, width: number
       },
       {
         ...axisStyle(palette),
-        size: 220,
+        // Wide enough for the longest row label (uPlot does not measure them).
+        size: 24 + 7 * Math.max(...rows.map((_row, index) => label(index).length)),
         splits: () => rows.map((_row, index) => position(index)),
         values: (_u, splits) => splits.map((value) => label(rows.length - 1 - value)),
         grid: { show: false },
@@ -220,6 +221,8 @@ function unitsPlot(report: ExperimentReport, target: HTMLElement, width: number,
         label: series.variant,
         stroke: palette.series[index % palette.series.length],
         width: 2,
+        // Dashes tell the variants apart where their lines overlap (an even split) and without colour.
+        dash: index % 2 ? [6, 4] : undefined,
         points: { show: days.length < 40 },
       })),
     ],
@@ -268,6 +271,9 @@ function drawCharts(report: ExperimentReport): void {
     plots.push(forestPlot(report, forest, forest.clientWidth || 600, palette));
   if (units && report.dailyUnits.length)
     plots.push(unitsPlot(report, units, units.clientWidth || 600, palette));
+  // Which theme the charts were drawn in (VS Code names it on the body): tests wait on it.
+  const kind = document.body.dataset['vscodeThemeKind'] ?? '';
+  for (const chart of [forest, units]) if (chart) chart.dataset['themeKind'] = kind;
 }
 
 /** The charts redrawn off-screen in the export palette, as PNG data URLs. */
@@ -396,7 +402,7 @@ window.addEventListener('message', (event: MessageEvent<HostToReport>) => {
 // Redraw in the new colours when the theme changes (VS Code swaps the body's classes), and at the new width.
 new MutationObserver(() => current && drawCharts(current)).observe(document.body, {
   attributes: true,
-  attributeFilter: ['class'],
+  attributeFilter: ['class', 'data-vscode-theme-kind'],
 });
 let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
