@@ -223,7 +223,8 @@ function unitsPlot(report: ExperimentReport, target: HTMLElement, width: number,
         width: 2,
         // Dashes tell the variants apart where their lines overlap (an even split) and without colour.
         dash: index % 2 ? [6, 4] : undefined,
-        points: { show: days.length < 40 },
+        // Filled in the line's colour: uPlot's default white fill vanishes on light themes.
+        points: { show: days.length < 40, fill: palette.series[index % palette.series.length] },
       })),
     ],
     hooks: { drawClear: [clearWith(palette)] },
