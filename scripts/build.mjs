@@ -22,6 +22,21 @@ const entries = [
     target: 'es2022',
   },
   { entryPoints: ['client/webview/ruleEditor.css'], outfile: 'dist/ruleEditor.css', platform: 'browser' },
+  // The experiment report's page, with uPlot bundled in (minified: it ships as is).
+  {
+    entryPoints: ['client/webview/experimentReport.ts'],
+    outfile: 'dist/experimentReport.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+  },
+  {
+    entryPoints: ['client/webview/experimentReport.css'],
+    outfile: 'dist/experimentReport.css',
+    platform: 'browser',
+    minify: true,
+  },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/node/serverMain.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

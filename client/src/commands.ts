@@ -3,6 +3,7 @@ import { type CommandOutcome, Commands, type FlagInfo } from '../../shared/src/p
 import type { StaleVerdict } from '../../shared/src/stale';
 import { useBundledSchema } from './bundledSchema';
 import { runRegistryEdit, saveAfter, saveDirty } from './registryEdits';
+import { ExperimentReportPanel } from './experimentReport/experimentReportPanel';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import type { ServerApi } from './serverApi';
 import type { FlagNode } from './views/flagTrees';
@@ -53,11 +54,6 @@ async function flagAndEnvironment(
   return env ? { flag, env } : undefined;
 }
 
-/** Experiment reports as read-only markdown documents, by URI. */
-const EXPERIMENT_REPORT_SCHEME = 'flaglens-report';
-const reportTexts = new Map<string, string>();
-const reportChanged = new vscode.EventEmitter<vscode.Uri>();
-
 /** Palette and context-menu commands, as factories over the extension's context. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
@@ -84,28 +80,17 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (outcome.applied) ctx.refreshViews();
       return outcome;
     }),
-    // The experiment lens and hover link: the report as a markdown preview of a read-only
-    // document (nothing to save when it is closed).
+    // The experiment lens, hover link and view: the report as a webview, one per experiment.
     register('flaglens.openExperimentReport', async (node?: unknown) => {
-      const experiment = (node as { experiment?: unknown } | undefined)?.experiment;
+      const experiment =
+        (node as { experiment?: unknown } | undefined)?.experiment ??
+        (node as { item?: { key?: unknown } } | undefined)?.item?.key;
       const key =
         typeof experiment === 'string'
           ? experiment
           : await vscode.window.showInputBox({ prompt: 'Experiment key (its *.experiment.json file name)' });
       if (!key) return undefined;
-      const answer = await ctx.api.experimentReport(key);
-      if (answer.markdown === null) {
-        void vscode.window.showWarningMessage(`Flaglens: ${answer.error ?? 'no report'}`);
-        return undefined;
-      }
-      const uri = vscode.Uri.from({ scheme: EXPERIMENT_REPORT_SCHEME, path: `/${key}.md` });
-      reportTexts.set(uri.toString(), answer.markdown);
-      reportChanged.fire(uri);
-      return vscode.commands.executeCommand('markdown.showPreview', uri);
-    }),
-    vscode.workspace.registerTextDocumentContentProvider(EXPERIMENT_REPORT_SCHEME, {
-      onDidChange: reportChanged.event,
-      provideTextDocumentContent: (uri) => reportTexts.get(uri.toString()) ?? '',
+      return ExperimentReportPanel.show(ctx.extension, ctx.api, key);
     }),
     register('flaglens.refresh', () => ctx.refreshViews()),
     register('flaglens.toggleFlag', async (node?: unknown) => {

@@ -16,6 +16,7 @@ import {
 } from '../../shared/src/protocol';
 import { type CommandContext, finishCleanupAction, registerCommands } from './commands';
 import { REGISTRY_EDIT_COMMANDS, runRegistryEdit } from './registryEdits';
+import { ExperimentReportPanel } from './experimentReport/experimentReportPanel';
 import { RuleEditorPanel } from './ruleEditor/ruleEditorPanel';
 import { ServerApi } from './serverApi';
 import { ExperimentsTreeProvider } from './views/experimentsTree';
@@ -180,8 +181,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
     vscode.window.registerTreeDataProvider('flaglens.staleFlags', stale),
     vscode.window.registerTreeDataProvider('flaglens.problems', problems),
     vscode.window.registerTreeDataProvider('flaglens.experiments', experiments),
-    // A new analysis of the experiments: their view shows it (lenses are refreshed by the server).
-    client.onNotification(ExperimentsAnalysedNotification.method, () => experiments.refresh()),
+    // A new analysis of the experiments: their view and open reports show it (lenses are refreshed by the server).
+    client.onNotification(ExperimentsAnalysedNotification.method, () => {
+      experiments.refresh();
+      ExperimentReportPanel.refreshAll();
+    }),
     vscode.window.onDidChangeActiveTextEditor(() => fileFlags.refresh()),
     vscode.languages.onDidChangeDiagnostics(() => {
       problems.refresh();
