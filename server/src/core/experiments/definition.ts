@@ -3,14 +3,17 @@
  * a line and column, and a definition is returned only when it can be analysed.
  */
 import {
-  type Node,
-  type ParseError,
-  findNodeAtLocation,
-  getNodeValue,
-  parseTree,
-  printParseErrorCode,
-} from 'jsonc-parser';
-import { inspectJson, MAX_JSON_DEPTH } from '../jsonShape';
+  type AddFinding,
+  isIsoInstant,
+  isObject,
+  itemStringField,
+  type JsonPath,
+  keyFromFileName,
+  quotedList as list,
+  readJsonDocument,
+  requiredInstant,
+  requiredString,
+} from '../jsonDocument';
 import {
   type AnalysisPlan,
   DEFAULT_ANALYSIS,
@@ -18,8 +21,9 @@ import {
   type MetricDefinition,
   type RecordedDecision,
 } from '../../../../shared/src/experiment';
-import type { Finding, Range, Severity } from '../../../../shared/src/registryModel';
-import { LineIndex } from '../text';
+import type { Finding, Range } from '../../../../shared/src/registryModel';
+
+export { isIsoInstant, type JsonPath };
 
 export const EXPERIMENT_SUFFIX = '.experiment.json';
 
@@ -46,9 +50,6 @@ const TOP_LEVEL = new Set([
   'decision',
 ]);
 
-/** JSON paths of the parts a check may point at. */
-export type JsonPath = (string | number)[];
-
 export interface ParsedExperiment {
   file: string;
   /** The definition, when the file is complete enough to analyse. */
@@ -62,112 +63,25 @@ export interface ParsedExperiment {
 
 /** `checkout-button` for `experiments/checkout-button.experiment.json`. */
 export function experimentKeyFromPath(file: string): string {
-  const name = file.slice(file.lastIndexOf('/') + 1);
-  return name.endsWith(EXPERIMENT_SUFFIX) ? name.slice(0, -EXPERIMENT_SUFFIX.length) : name;
-}
-
-export function isIsoInstant(text: string): boolean {
-  // A date and a time with an explicit zone: a bare date or local time would depend on the reader.
-  return (
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) &&
-    !Number.isNaN(Date.parse(text))
-  );
-}
-
-function list<T extends string>(values: readonly T[]): string {
-  return values.map((value) => `"${value}"`).join(', ');
+  return keyFromFileName(file, EXPERIMENT_SUFFIX);
 }
 
 export function parseExperimentFile(file: string, text: string): ParsedExperiment {
-  const lines = new LineIndex(text);
-  const findings: Finding[] = [];
-  const errors: ParseError[] = [];
-  // Too deep to parse safely (the parser recurses): reported below instead of overflowing the stack.
-  const shape = inspectJson(text);
-  const root =
-    text.trim() === '' || shape.tooDeepAt !== undefined
-      ? undefined
-      : parseTree(text, errors, { allowTrailingComma: false });
-  const nodeAt = (path: JsonPath): Node | undefined => (root ? findNodeAtLocation(root, path) : undefined);
-  const rangeOf = (path: JsonPath): Range => {
-    // The nearest existing ancestor: a missing property is reported at its object.
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = nodeAt(path.slice(0, depth));
-      if (node) return lines.rangeOf(node.offset, node.offset + node.length);
-    }
-    return lines.rangeOf(0, 0);
-  };
-  const add = (path: JsonPath, severity: Severity, code: string, message: string): void => {
-    findings.push({ file, range: rangeOf(path), severity, code: `experiment/${code}`, message });
-  };
+  const document = readJsonDocument(file, text, {
+    codePrefix: 'experiment',
+    noun: 'An experiment file',
+    emptyMessage: 'Experiment file is empty; expected a JSON object with "flag", "variants" and "metrics".',
+    topLevel: TOP_LEVEL,
+  });
+  const { findings, rangeOf, add, nodeAt, object: raw } = document;
   const result: ParsedExperiment = { file, definition: undefined, findings, rangeOf, planText: undefined };
-
-  if (text.trim() === '') {
-    add(
-      [],
-      'error',
-      'empty',
-      'Experiment file is empty; expected a JSON object with "flag", "variants" and "metrics".',
-    );
-    return result;
-  }
-  if (shape.tooDeepAt !== undefined) {
-    findings.push({
-      file,
-      range: lines.rangeOf(shape.tooDeepAt, shape.tooDeepAt + 1),
-      severity: 'error',
-      code: 'experiment/too-deep',
-      message: `Nested more than ${MAX_JSON_DEPTH} levels deep here: Flaglens cannot analyse this experiment.`,
-    });
-    return result;
-  }
-  for (const error of errors) {
-    findings.push({
-      file,
-      range: lines.rangeOf(error.offset, error.offset + Math.max(error.length, 1)),
-      severity: 'error',
-      code: 'experiment/invalid-json',
-      message: `Invalid JSON: ${printParseErrorCode(error.error)}.`,
-    });
-  }
-  if (errors.length > 0 || !root) return result;
-  for (const duplicate of shape.duplicates) {
-    const first = lines.positionAt(duplicate.firstOffset);
-    findings.push({
-      file,
-      range: lines.rangeOf(duplicate.offset, duplicate.offset + duplicate.length),
-      severity: 'error',
-      code: 'experiment/duplicate-key',
-      message: `Duplicate key ${JSON.stringify(duplicate.key)} (also at line ${first.line + 1}, column ${first.character + 1}): this last one is used and the other ignored; remove one.`,
-    });
-  }
-  if (root.type !== 'object') {
-    add([], 'error', 'not-an-object', 'An experiment file must be a JSON object.');
-    return result;
-  }
-  const raw = getNodeValue(root) as Record<string, unknown>;
-  for (const property of root.children ?? []) {
-    const name = property.children?.[0]?.value as string | undefined;
-    if (name !== undefined && !TOP_LEVEL.has(name))
-      findings.push({
-        file,
-        range: lines.rangeOf(
-          property.children![0].offset,
-          property.children![0].offset + property.children![0].length,
-        ),
-        severity: 'warning',
-        code: 'experiment/unknown-property',
-        message: `Unknown property "${name}"; known: ${[...TOP_LEVEL].filter((key) => key !== '$schema').join(', ')}.`,
-      });
-  }
+  if (!raw) return result;
 
   let complete = true;
   const requireString = (name: string): string | undefined => {
-    const value = raw[name];
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    add(value === undefined ? [] : [name], 'error', 'missing-field', `"${name}" must be a non-empty string.`);
-    complete = false;
-    return undefined;
+    const value = requiredString(raw, name, add);
+    if (value === undefined) complete = false;
+    return value;
   };
   const optionalString = (name: string): string | undefined => {
     const value = raw[name];
@@ -223,17 +137,8 @@ export function parseExperimentFile(file: string, text: string): ParsedExperimen
     complete = false;
   }
 
-  let start: string | undefined;
-  if (typeof raw.start === 'string' && isIsoInstant(raw.start)) start = raw.start;
-  else {
-    add(
-      raw.start === undefined ? [] : ['start'],
-      'error',
-      'invalid-date',
-      '"start" must be an ISO date-time with a zone, e.g. "2026-11-01T00:00:00Z".',
-    );
-    complete = false;
-  }
+  const start = requiredInstant(raw, 'start', add, '2026-11-01T00:00:00Z');
+  if (start === undefined) complete = false;
   let end: string | null = null;
   if (raw.end !== undefined && raw.end !== null) {
     if (typeof raw.end === 'string' && isIsoInstant(raw.end)) {
@@ -279,11 +184,7 @@ export function parseExperimentFile(file: string, text: string): ParsedExperimen
   return result;
 }
 
-type Add = (path: JsonPath, severity: Severity, code: string, message: string) => void;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+type Add = AddFinding;
 
 function parseMetrics(value: unknown, add: Add): MetricDefinition[] | undefined {
   if (!Array.isArray(value) || value.length === 0) {
@@ -309,20 +210,15 @@ function parseMetrics(value: unknown, add: Add): MetricDefinition[] | undefined 
       ok = false;
       return;
     }
+    const read = itemStringField(item, ['metrics', index], add, {
+      noun: 'Metric',
+      code: 'invalid-metric',
+      choiceCode: 'unknown-metric-value',
+    });
     const field = <T extends string>(name: string, allowed?: readonly T[], fallback?: T): T | undefined => {
-      const raw = item[name] ?? fallback;
-      if (typeof raw === 'string' && raw !== '' && (!allowed || (allowed as readonly string[]).includes(raw)))
-        return raw as T;
-      add(
-        item[name] === undefined ? ['metrics', index] : ['metrics', index, name],
-        'error',
-        allowed ? 'unknown-metric-value' : 'invalid-metric',
-        allowed
-          ? `Metric "${name}" must be one of ${list(allowed)}${item[name] === undefined ? '' : `, not ${JSON.stringify(item[name])}`}.`
-          : `Metric "${name}" must be a non-empty string.`,
-      );
-      ok = false;
-      return undefined;
+      const value = read(name, allowed, fallback);
+      if (value === undefined) ok = false;
+      return value;
     };
     const name = field('name');
     const event = field('event');

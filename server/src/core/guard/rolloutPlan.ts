@@ -2,18 +2,26 @@
  * Reads one `*.rollout.json` with positions. Never throws: every problem becomes a finding at a
  * line and column, and a plan is returned only when it can be checked against events.
  */
-import { type Node, type ParseError, findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { getNodeValue } from 'jsonc-parser';
-import type { Finding, Range, Severity } from '../../../../shared/src/registryModel';
+import type { Finding, Range } from '../../../../shared/src/registryModel';
 import type {
   GuardrailDefinition,
   RampStep,
   RolloutHistoryEntry,
   RolloutPlan,
 } from '../../../../shared/src/rollout';
-import { isIsoInstant, type JsonPath } from '../experiments/definition';
 import { DEFAULT_SEQUENTIAL_TUNING } from '../experiments/statistics';
-import { LineIndex } from '../text';
+import {
+  type AddFinding,
+  isIsoInstant,
+  isObject,
+  itemStringField,
+  type JsonPath,
+  keyFromFileName,
+  quotedList as list,
+  readJsonDocument,
+  requiredInstant,
+  requiredString,
+} from '../jsonDocument';
 
 export const ROLLOUT_SUFFIX = '.rollout.json';
 export const ROLLOUT_GLOB = `**/*${ROLLOUT_SUFFIX}`;
@@ -50,75 +58,31 @@ export interface ParsedRolloutPlan {
 }
 
 export function rolloutKeyFromPath(file: string): string {
-  const name = file.slice(file.lastIndexOf('/') + 1);
-  return name.endsWith(ROLLOUT_SUFFIX) ? name.slice(0, -ROLLOUT_SUFFIX.length) : name;
+  return keyFromFileName(file, ROLLOUT_SUFFIX);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function list(values: readonly string[]): string {
-  return values.map((value) => `"${value}"`).join(', ');
-}
-
-type Add = (path: JsonPath, severity: Severity, code: string, message: string) => void;
+type Add = AddFinding;
 
 export function parseRolloutPlan(file: string, text: string): ParsedRolloutPlan {
-  const lines = new LineIndex(text);
-  const findings: Finding[] = [];
-  const errors: ParseError[] = [];
-  const root = text.trim() === '' ? undefined : parseTree(text, errors, { allowTrailingComma: false });
-  const rangeOf = (path: JsonPath): Range => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node: Node | undefined = root ? findNodeAtLocation(root, path.slice(0, depth)) : undefined;
-      if (node) return lines.rangeOf(node.offset, node.offset + node.length);
-    }
-    return lines.rangeOf(0, 0);
-  };
-  const add: Add = (path, severity, code, message) =>
-    findings.push({ file, range: rangeOf(path), severity, code: `rollout/${code}`, message });
+  const {
+    findings,
+    rangeOf,
+    add,
+    object: raw,
+  } = readJsonDocument(file, text, {
+    codePrefix: 'rollout',
+    noun: 'A rollout plan',
+    emptyMessage: 'Rollout plan is empty; expected a JSON object with "flag", "steps" and "guardrails".',
+    topLevel: TOP_LEVEL,
+  });
   const result: ParsedRolloutPlan = { file, plan: undefined, findings, rangeOf };
-
-  if (!root && errors.length === 0) {
-    add(
-      [],
-      'error',
-      'empty',
-      'Rollout plan is empty; expected a JSON object with "flag", "steps" and "guardrails".',
-    );
-    return result;
-  }
-  for (const error of errors)
-    findings.push({
-      file,
-      range: lines.rangeOf(error.offset, error.offset + Math.max(error.length, 1)),
-      severity: 'error',
-      code: 'rollout/invalid-json',
-      message: `Invalid JSON: ${printParseErrorCode(error.error)}.`,
-    });
-  if (errors.length > 0 || !root) return result;
-  if (root.type !== 'object') {
-    add([], 'error', 'not-an-object', 'A rollout plan must be a JSON object.');
-    return result;
-  }
-  const raw = getNodeValue(root) as Record<string, unknown>;
-  for (const name of Object.keys(raw))
-    if (!TOP_LEVEL.has(name))
-      add(
-        [name],
-        'warning',
-        'unknown-property',
-        `Unknown property "${name}"; known: ${[...TOP_LEVEL].filter((key) => key !== '$schema').join(', ')}.`,
-      );
+  if (!raw) return result;
 
   let complete = true;
   const requireString = (name: string): string | undefined => {
-    const value = raw[name];
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    add(value === undefined ? [] : [name], 'error', 'missing-field', `"${name}" must be a non-empty string.`);
-    complete = false;
-    return undefined;
+    const value = requiredString(raw, name, add);
+    if (value === undefined) complete = false;
+    return value;
   };
   const key = raw.key === undefined ? rolloutKeyFromPath(file) : requireString('key');
   const flag = requireString('flag');
@@ -134,17 +98,8 @@ export function parseRolloutPlan(file: string, text: string): ParsedRolloutPlan 
     );
     complete = false;
   }
-  let start: string | undefined;
-  if (typeof raw.start === 'string' && isIsoInstant(raw.start)) start = raw.start;
-  else {
-    add(
-      raw.start === undefined ? [] : ['start'],
-      'error',
-      'invalid-date',
-      '"start" must be an ISO date-time with a zone, e.g. "2026-11-20T00:00:00Z".',
-    );
-    complete = false;
-  }
+  const start = requiredInstant(raw, 'start', add, '2026-11-20T00:00:00Z');
+  if (start === undefined) complete = false;
 
   const number = (name: string, fallback: number, valid: (n: number) => boolean, rule: string): number => {
     const value = raw[name];
@@ -301,20 +256,14 @@ function parseGuardrails(value: unknown, add: Add): GuardrailDefinition[] | unde
       ok = false;
       return;
     }
+    const read = itemStringField(item, ['guardrails', index], add, {
+      noun: 'Guardrail',
+      code: 'invalid-guardrail',
+    });
     const field = <T extends string>(name: string, allowed?: readonly T[]): T | undefined => {
-      const raw = item[name];
-      if (typeof raw === 'string' && raw !== '' && (!allowed || (allowed as readonly string[]).includes(raw)))
-        return raw as T;
-      add(
-        raw === undefined ? ['guardrails', index] : ['guardrails', index, name],
-        'error',
-        'invalid-guardrail',
-        allowed
-          ? `Guardrail "${name}" must be one of ${list(allowed)}${raw === undefined ? '' : `, not ${JSON.stringify(raw)}`}.`
-          : `Guardrail "${name}" must be a non-empty string.`,
-      );
-      ok = false;
-      return undefined;
+      const value = read(name, allowed);
+      if (value === undefined) ok = false;
+      return value;
     };
     const name = field('name');
     const event = field('event');
