@@ -80,13 +80,29 @@ export async function hoverToken(page: Page, lineText: string, token: string): P
 
 /** Runs a command from the command palette by its title, as a person would (F1, type, Enter). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page
-    .locator('.quick-input-widget .monaco-list-row', { hasText: title })
-    .first()
-    .waitFor({ timeout: 10_000 });
-  await input.press('Enter');
+  // With the focus in a webview (a walkthrough's media, a report), the first F1 can open a
+  // palette the workbench still holds inert: close it and ask again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      await page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: title })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await input.press('Enter');
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+      // Focus back in the workbench: the side bar's title does nothing when clicked.
+      await page
+        .locator('.part.sidebar .title-label')
+        .first()
+        .click({ timeout: 5_000 })
+        .catch(() => undefined);
+    }
+  }
 }
