@@ -1,6 +1,17 @@
 /** The optional `flaglens.json` at a workspace root, and its defaults. */
 
-export const SDK_PRESETS = ['openfeature', 'launchdarkly', 'unleash', 'growthbook'] as const;
+export const SDK_PRESETS = [
+  'openfeature',
+  'launchdarkly',
+  'unleash',
+  'growthbook',
+  'posthog',
+  'statsig',
+  'flagsmith',
+  'configcat',
+  'devcycle',
+  'split',
+] as const;
 export type SdkPreset = (typeof SDK_PRESETS)[number];
 
 export interface WrapperConfig {

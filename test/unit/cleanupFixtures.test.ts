@@ -14,6 +14,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { Project, ts } from 'ts-morph';
 import { cleanupFlag, type CleanupResult } from '../../server/src/core/cleanup/cleanupFlag';
 import { applyOffsetEdits } from '../../server/src/core/textEdit';
+import { UsageIndex } from '../../server/src/core/usages/usageIndex';
+import { SDK_PRESETS } from '../../shared/src/config';
 
 // Before/after pairs in test/fixtures/cleanup/<case>/: `before/` is the workspace, `after/` what the
 // cleanup must leave (a file missing from `after/` must be deleted), `case.json` the flag, its
@@ -252,6 +254,23 @@ describe('stale-flag cleanup fixtures (before/after pairs)', function () {
             result.report.some((entry) => !entry.needsHuman),
             'no report of what was done',
           );
+      });
+
+      it('gives the same result when the reads come from the usage index, as in the editor and the CLI', async () => {
+        const index = new UsageIndex({ sdks: [...SDK_PRESETS], wrappers: [] });
+        await index.addFiles(
+          [...fixture.before]
+            .filter(([path]) => /\.[cm]?[jt]sx?$/.test(path))
+            .map(([file, text]) => ({ file, text })),
+        );
+        const viaIndex = cleanupFlag({
+          flag: fixture.flag,
+          value: fixture.value,
+          files: new Map(fixture.before),
+          usages: index.usages(),
+        });
+        const expected = resultTree(fixture.before, results.get(fixture.name) as CleanupResult);
+        assert.deepEqual(resultTree(fixture.before, viaIndex), expected);
       });
 
       it('is a fixpoint: cleaning the result again changes nothing', () => {

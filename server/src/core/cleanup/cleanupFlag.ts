@@ -37,6 +37,7 @@ import {
 } from './trackedText';
 import { UnusedRules } from './unusedRules';
 import { isCodeFile, parseCode, SourceFileCache, WorkspaceProgram } from './workspaceProgram';
+import { literalMemberMisuses } from './literalMembers';
 
 export interface CleanupRequest {
   /** The registry key. */
@@ -306,6 +307,13 @@ class CleanupRun {
     }
   }
 
+  /** Never proposes these edits again, and tells a person where. */
+  private refuse(path: string, file: RoundFile, edits: readonly PlannedEdit[], message: string): void {
+    for (const edit of edits)
+      this.refusedEdits.add(`${path}:${edit.start}:${edit.end}:${plannedText(file.text, edit)}`);
+    this.reporter.add(path, file.text, edits[0].start, message, true);
+  }
+
   /**
    * Accepts the proposals that change something and do not overlap earlier ones; false when none.
    * A file whose edits would not parse keeps its text, and those edits are not tried again.
@@ -333,25 +341,52 @@ class CleanupRun {
       const merged = mergeAdjacentDeletions(file.text, edits);
       const after = applyPlannedEdits(this.tracked.get(path) as TrackedFile, merged, []).file.text;
       // The next round parses the new text anyway: the cache keeps this parse for it.
-      if (syntaxErrorCount(this.cache.get(path, after)) > syntaxErrorCount(file.sourceFile)) {
+      const parsed = this.cache.get(path, after);
+      if (syntaxErrorCount(parsed) > syntaxErrorCount(file.sourceFile)) {
         // A rewrite this engine got wrong: keep the file's text rather than break it.
-        for (const edit of edits)
-          this.refusedEdits.add(`${path}:${edit.start}:${edit.end}:${plannedText(file.text, edit)}`);
-        this.reporter.add(
+        this.refuse(
           path,
-          file.text,
-          edits[0].start,
+          file,
+          edits,
           'A rewrite here would not parse, so it was not made: finish it by hand.',
-          true,
         );
         accepted.delete(path);
         refusedSome = true;
+        continue;
+      }
+      // Replacing an object-returning read by its value would leave `true.value`: it parses, but
+      // it is wrong. Only the edits that do it are refused; the others of the file go ahead.
+      const misusesBefore = literalMemberMisuses(file.sourceFile).length;
+      if (literalMemberMisuses(parsed).length > misusesBefore) {
+        const tracked = this.tracked.get(path) as TrackedFile;
+        const misuses = (candidate: readonly PlannedEdit[]): number =>
+          literalMemberMisuses(parseCode(path, applyPlannedEdits(tracked, candidate, []).file.text)).length;
+        const culprits = merged.filter((edit) => misuses([edit]) > misusesBefore);
+        const rest = merged.filter((edit) => !culprits.includes(edit));
+        const restIsClean =
+          culprits.length > 0 &&
+          rest.length > 0 &&
+          misuses(rest) <= misusesBefore &&
+          syntaxErrorCount(parseCode(path, applyPlannedEdits(tracked, rest, []).file.text)) <=
+            syntaxErrorCount(file.sourceFile);
+        this.refuse(
+          path,
+          file,
+          restIsClean ? culprits : merged,
+          'A rewrite here would read a member of a literal value (the API returns an object, not the value), so it was not made: finish it by hand.',
+        );
+        refusedSome = true;
+        if (restIsClean) accepted.set(path, rest);
+        else accepted.delete(path);
       } else {
         accepted.set(path, merged);
       }
     }
     for (const { proposal, file } of reports) {
       if (!proposal.report || !accepted.has(file.path)) continue;
+      const { edit } = proposal;
+      if (this.refusedEdits.has(`${proposal.path}:${edit.start}:${edit.end}:${plannedText(file.text, edit)}`))
+        continue;
       this.reporter.add(
         file.path,
         file.text,

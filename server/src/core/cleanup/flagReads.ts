@@ -8,13 +8,18 @@ import type { FlagUsage } from '../../../../shared/src/usage';
 import type { VariantType } from '../../../../shared/src/registryModel';
 import { LineIndex } from '../text';
 import { camelCaseFlagKey } from '../usages/camelCase';
+import type { ArgumentHint } from '../usages/presets';
 import {
+  flagApiOf,
   FLAGS_OBJECT_HOOKS,
   isKnownFlagApi,
+  keyArgumentOf,
   needsSdkEvidence,
   readShapeOf,
   SDK_RECEIVER_NAME,
+  sdkOfModuleSpecifier,
   type ReadShape,
+  type ValueMembers,
 } from './flagApis';
 import type { WorkspaceProgram } from './workspaceProgram';
 
@@ -25,6 +30,8 @@ export interface FlagRead {
   shape: ReadShape | 'binding';
   /** The API as written (`getBooleanValue`, `useFlags`, a wrapper's name). */
   api: string;
+  /** For `details` reads: the members that are the value or a test of it. */
+  members?: ValueMembers;
 }
 
 function stripExpression(node: ts.Expression): ts.Expression {
@@ -123,11 +130,59 @@ function sdkOfCall(program: WorkspaceProgram, call: ts.CallExpression): string {
       module = importDeclaration.moduleSpecifier.text;
   }
   if (!module) return 'unknown';
-  if (/unleash/.test(module)) return 'unleash';
-  if (/launchdarkly/.test(module)) return 'launchdarkly';
-  if (/growthbook/.test(module)) return 'growthbook';
-  if (/openfeature/.test(module)) return 'openfeature';
-  return 'unknown';
+  return sdkOfModuleSpecifier(module) ?? 'unknown';
+}
+
+/** SDKs the file imports or requires, in order. */
+function sdksImportedBy(sourceFile: ts.SourceFile): string[] {
+  const sdks: string[] = [];
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const sdk = sdkOfModuleSpecifier(statement.moduleSpecifier.text);
+      if (sdk && !sdks.includes(sdk)) sdks.push(sdk);
+    }
+  }
+  return sdks;
+}
+
+/** The SDK of a read: where its callee is imported from, else an SDK the file imports that has the API. */
+function sdkOfRead(
+  program: WorkspaceProgram,
+  call: ts.CallExpression,
+  callee: { name: string; isMethod: boolean },
+): string {
+  const imported = sdkOfCall(program, call);
+  if (imported !== 'unknown') return imported;
+  return (
+    sdksImportedBy(call.getSourceFile()).find(
+      (sdk) => flagApiOf(callee.name, sdk, callee.isMethod)?.sdk === sdk,
+    ) ?? 'unknown'
+  );
+}
+
+/** What the cleanup can tell of an argument without the index: its literal type. */
+function argumentHints(args: readonly ts.Expression[]): ArgumentHint[] {
+  return args.map((argument) => {
+    const node = stripExpression(argument);
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node))
+      return { literalType: 'string' };
+    if (ts.isNumericLiteral(node)) return { literalType: 'number' };
+    if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword)
+      return { literalType: 'boolean' };
+    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node))
+      return { literalType: 'object' };
+    return {};
+  });
+}
+
+/** The key argument of a call of a known flag API. */
+function keyArgumentOfCall(
+  call: ts.CallExpression,
+  callee: { name: string; isMethod: boolean },
+  sdk: string,
+): ts.Expression | undefined {
+  const api = flagApiOf(callee.name, sdk, callee.isMethod);
+  return call.arguments[keyArgumentOf(api, argumentHints(call.arguments))];
 }
 
 /** A common name (`isOn`, `variation`) is a flag read only on an SDK client or when imported from an SDK. */
@@ -147,14 +202,7 @@ function hasSdkEvidence(
       : undefined;
   if (receiverName && SDK_RECEIVER_NAME.test(receiverName)) return true;
   // A file that imports an SDK calls its client's methods.
-  return call
-    .getSourceFile()
-    .statements.some(
-      (statement) =>
-        ts.isImportDeclaration(statement) &&
-        ts.isStringLiteral(statement.moduleSpecifier) &&
-        /launchdarkly|unleash|growthbook|openfeature/.test(statement.moduleSpecifier.text),
-    );
+  return sdksImportedBy(call.getSourceFile()).length > 0;
 }
 
 /** Functions that forward one of their parameters as the key of an SDK read: `isFeatureOn(key)`. */
@@ -164,8 +212,11 @@ function findWrappers(program: WorkspaceProgram): Map<ts.Symbol, { keyArg: numbe
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && node.arguments.length > 0) {
         const callee = calleeName(node);
-        const key = node.arguments[0];
-        if (callee && isKnownFlagApi(callee.name) && ts.isIdentifier(key)) {
+        const key =
+          callee && isKnownFlagApi(callee.name)
+            ? keyArgumentOfCall(node, callee, sdkOfRead(program, node, callee))
+            : undefined;
+        if (callee && key && ts.isIdentifier(key)) {
           const declaration = program.symbolAt(key)?.declarations?.[0];
           if (declaration && ts.isParameter(declaration) && ts.isIdentifier(declaration.name)) {
             const fn = declaration.parent;
@@ -217,14 +268,16 @@ export function findFlagReads(program: WorkspaceProgram, flag: string): FlagRead
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && node.arguments.length > 0) {
         const callee = calleeName(node);
+        const sdk = callee && isKnownFlagApi(callee.name) ? sdkOfRead(program, node, callee) : 'unknown';
+        const apiKey =
+          callee && isKnownFlagApi(callee.name) ? keyArgumentOfCall(node, callee, sdk) : undefined;
         if (
           callee &&
-          isKnownFlagApi(callee.name) &&
+          apiKey &&
           hasSdkEvidence(program, node, callee) &&
-          resolveKeyString(program, node.arguments[0]) === flag
+          resolveKeyString(program, apiKey) === flag
         ) {
-          const sdk = callee.name === 'useFlag' ? sdkOfCall(program, node) : 'unknown';
-          reads.push({ path, node, shape: readShapeOf(callee.name, sdk, callee.isMethod), api: callee.name });
+          reads.push(flagRead(path, node, callee, sdk));
         } else if (callee) {
           const nameNode = ts.isIdentifier(node.expression)
             ? node.expression
@@ -269,6 +322,24 @@ export function findFlagReads(program: WorkspaceProgram, flag: string): FlagRead
     visit(program.sourceFile(path));
   }
   return reads;
+}
+
+/** A read through an SDK API, with the shape that API returns. */
+function flagRead(
+  path: string,
+  node: ts.CallExpression,
+  callee: { name: string; isMethod: boolean },
+  sdk: string,
+): FlagRead {
+  const read: FlagRead = {
+    path,
+    node,
+    shape: readShapeOf(callee.name, sdk, callee.isMethod),
+    api: callee.name,
+  };
+  const members = flagApiOf(callee.name, sdk, callee.isMethod)?.members;
+  if (members) read.members = members;
+  return read;
 }
 
 /** The innermost node exactly covering [start, end) whose kind a read can have. */
@@ -323,16 +394,16 @@ export function readsFromUsages(
       unmatched.push(usage);
       continue;
     }
-    let shape: FlagRead['shape'];
-    if (ts.isBindingElement(node)) shape = 'binding';
-    else if (ts.isCallExpression(node)) {
-      const callee = calleeName(node);
-      shape =
-        usage.resolution === 'wrapper' || !isKnownFlagApi(usage.api)
-          ? 'value'
-          : readShapeOf(usage.api, usage.sdk, callee?.isMethod ?? false);
-    } else shape = 'value';
-    const read: FlagRead = { path: usage.file, node, shape, api: usage.api };
+    let read: FlagRead;
+    if (ts.isBindingElement(node)) read = { path: usage.file, node, shape: 'binding', api: usage.api };
+    else if (ts.isCallExpression(node) && usage.resolution !== 'wrapper' && isKnownFlagApi(usage.api))
+      read = flagRead(
+        usage.file,
+        node,
+        { name: usage.api, isMethod: calleeName(node)?.isMethod ?? false },
+        usage.sdk,
+      );
+    else read = { path: usage.file, node, shape: 'value', api: usage.api };
     // flagd answers a read of the wrong type with the caller's default (TYPE_MISMATCH), not the value.
     if (servedType && usage.expectedType !== 'any' && usage.expectedType !== servedType)
       mistyped.push({ read, usage });

@@ -5,7 +5,7 @@
  * marked as a flag constant, which is what later rounds fold.
  */
 import { ts } from 'ts-morph';
-import { detailsMemberValue } from './flagApis';
+import { detailsMemberValue, type ValueMembers } from './flagApis';
 import type { FlagRead } from './flagReads';
 import { renderValue, type KnownValue } from './literals';
 import {
@@ -84,7 +84,7 @@ export class SeedRules {
           this.note(
             file,
             read.node,
-            `\`${codeSnippet(read.node.getText())}\` reads a variant object of ${this.context.flag}: map the variant to code by hand.`,
+            `\`${codeSnippet(read.node.getText())}\` returns an object of ${this.context.flag} (a variant, a config or a payload), not its value: map it to code by hand.`,
             true,
           );
           break;
@@ -92,7 +92,7 @@ export class SeedRules {
           proposals.push(...this.binding(file, read.node as ts.BindingElement, this.value, read.api));
           break;
         case 'details':
-          proposals.push(...this.details(file, read.node as ts.CallExpression));
+          proposals.push(...this.details(file, read.node as ts.CallExpression, read.members));
           break;
         case 'isOn':
           proposals.push(...this.replaceRead(file, read.node as ts.Expression, Boolean(this.value)));
@@ -180,11 +180,11 @@ export class SeedRules {
   }
 
   /** A details object: `.value` (and GrowthBook's `.on`/`.off`) become literals; other members stay for a person. */
-  private details(file: RoundFile, call: ts.CallExpression): Proposal[] {
+  private details(file: RoundFile, call: ts.CallExpression, members?: ValueMembers): Proposal[] {
     const target = skipAwaits(call);
     const parent = target.parent;
     if (ts.isPropertyAccessExpression(parent) && parent.expression === target) {
-      const member = detailsMemberValue(parent.name.text, this.value);
+      const member = detailsMemberValue(parent.name.text, this.value, members);
       if (member) return this.replaceRead(file, parent, member.value as KnownValue);
       this.note(
         file,
@@ -200,7 +200,7 @@ export class SeedRules {
         for (const element of parent.name.elements) {
           const property = element.propertyName ?? element.name;
           const member = ts.isIdentifier(property)
-            ? detailsMemberValue(property.text, this.value)
+            ? detailsMemberValue(property.text, this.value, members)
             : undefined;
           if (member)
             proposals.push(
@@ -225,7 +225,7 @@ export class SeedRules {
         const access = reference.parent;
         const member =
           ts.isPropertyAccessExpression(access) && access.expression === reference
-            ? detailsMemberValue(access.name.text, this.value)
+            ? detailsMemberValue(access.name.text, this.value, members)
             : undefined;
         if (member && ts.isPropertyAccessExpression(access) && !isWriteReference(access.name)) {
           proposals.push(...this.replaceRead(file, access, member.value as KnownValue));

@@ -18,7 +18,7 @@ import type {
   ObjectFact,
 } from './facts';
 import { isRelativeSpecifier, resolveRelativeModule } from './moduleResolution';
-import type { ApiCatalog, ExpectedTypeRule } from './presets';
+import type { ApiCatalog, ApiSpec, ExpectedTypeRule } from './presets';
 
 /** A function that forwards one of its parameters as the key of a flag API call. */
 export interface DetectedWrapper {
@@ -315,21 +315,12 @@ class Linker {
     return this.env.catalog.callNames.has(name) || this.env.isWrapperName(name);
   }
 
-  private sdkApi(
-    sdk: SdkPreset,
-    spec: {
-      name: string;
-      keyArg: number;
-      defaultArg?: (count: number) => number | undefined;
-      type: ExpectedTypeRule;
-    },
-    argumentCount: number,
-  ): ApiMatch {
+  private sdkApi(sdk: SdkPreset, spec: ApiSpec, args: readonly ArgumentFact[]): ApiMatch {
     return {
       sdk,
       api: spec.name,
-      keyArg: spec.keyArg,
-      defaultArg: spec.defaultArg?.(argumentCount),
+      keyArg: typeof spec.keyArg === 'number' ? spec.keyArg : spec.keyArg(args),
+      defaultArg: spec.defaultArg?.(args.length, args),
       type: spec.type,
       isWrapper: false,
     };
@@ -352,7 +343,7 @@ class Linker {
     }
     if (target.k === 'sdk') {
       const spec = this.env.catalog.functionAt(target.sdk, target.path);
-      if (spec) return this.sdkApi(target.sdk, spec, call.args.length);
+      if (spec) return this.sdkApi(target.sdk, spec, call.args);
     }
     return undefined;
   }
@@ -373,7 +364,7 @@ class Linker {
     const demand = this.isWorthLoading(call.name);
     if (call.isMethod && call.callee.k === 'member') {
       const methods = catalog.methodsNamed(call.name);
-      const specific = methods.find((method) => method.specific);
+      const specific = catalog.specificMethod(call.name, this.facts.importedSdks);
       const receiver = this.resolveReceiver(call.callee.of, demand);
       // SDK-specific names count on any receiver, except one known to be something of this
       // project's own (a local object or class instance): `prefs.getBooleanValue(...)` on a
@@ -384,7 +375,7 @@ class Linker {
         receiver.k === 'class' ||
         receiver.k === 'fn' ||
         receiver.k === 'str';
-      if (specific && !ownValue) return this.sdkApi(specific.sdk, specific, call.args.length);
+      if (specific && !ownValue) return this.sdkApi(specific.sdk, specific, call.args);
       // A wrapper method (or an SDK function reached through a namespace) on a known receiver.
       const target = this.member(receiver, call.name, demand, 0);
       const viaTarget = target ? this.fromTarget(target, call) : undefined;
@@ -393,14 +384,14 @@ class Linker {
       const opaque = receiver.k === 'unknown' || receiver.k === 'param';
       for (const method of methods) {
         if (receiver.k === 'client') {
-          if (receiver.sdk === method.sdk) return this.sdkApi(method.sdk, method, call.args.length);
+          if (receiver.sdk === method.sdk) return this.sdkApi(method.sdk, method, call.args);
           continue;
         }
         if (!opaque) continue;
         const namePattern = catalog.preset(method.sdk)?.receiverName;
         const named = call.receiverName !== undefined && (namePattern?.test(call.receiverName) ?? false);
         if (named || this.facts.importedSdks.includes(method.sdk))
-          return this.sdkApi(method.sdk, method, call.args.length);
+          return this.sdkApi(method.sdk, method, call.args);
       }
       return undefined;
     }
