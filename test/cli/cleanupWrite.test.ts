@@ -298,3 +298,92 @@ describe('flaglens toggle on a registry file swapped for a link out of the works
     }
   });
 });
+
+describe('flaglens cleanup of a flag also read through an SDK Flaglens does not know', function () {
+  this.timeout(60000);
+  let temp: { dir: string; dispose(): void };
+
+  beforeEach(() => {
+    temp = copyToTemp(join(repoRoot, 'examples/demo'));
+    // A read through a helper of a library no preset describes: the index cannot see it.
+    writeFileSync(
+      join(temp.dir, 'src/server/legacyBanner.ts'),
+      [
+        `import { featureGate } from 'in-house-flags';`,
+        ``,
+        `export function shippingBanner(): string {`,
+        `  return featureGate('express-shipping') ? 'Next-day delivery' : '';`,
+        `}`,
+        ``,
+      ].join('\n'),
+    );
+  });
+
+  afterEach(() => temp.dispose());
+
+  it('cleans the reads it knows but keeps the flag in the registry, listing where the key is still written', () => {
+    const cleanup = runCli([
+      'cleanup',
+      'express-shipping',
+      '--value',
+      'true',
+      '--write',
+      '--yes',
+      '--format',
+      'json',
+      '--dir',
+      temp.dir,
+    ]);
+    assert.equal(cleanup.status, 0, cleanup.stderr);
+    const answer = JSON.parse(cleanup.stdout) as {
+      files: string[];
+      report: { file: string; line: number; message: string; needsHuman: boolean }[];
+    };
+    assert.ok(answer.files.includes('src/server/shipping.ts'), 'the known reads are cleaned');
+    assert.ok(!answer.files.some((file) => file.endsWith('.flagd.json')), 'no registry file changes');
+    assert.ok(
+      answer.report.some(
+        (entry) =>
+          entry.needsHuman &&
+          entry.file === 'src/server/legacyBanner.ts' &&
+          entry.line === 4 &&
+          entry.message.includes('src/server/legacyBanner.ts:4') &&
+          entry.message.includes('kept in the registry'),
+      ),
+      JSON.stringify(answer.report, null, 1),
+    );
+    for (const env of ['development', 'staging', 'production'])
+      assert.match(
+        readFileSync(join(temp.dir, `flags/${env}.flagd.json`), 'utf8'),
+        /"express-shipping"/,
+        env,
+      );
+    assert.match(
+      readFileSync(join(temp.dir, 'src/server/legacyBanner.ts'), 'utf8'),
+      /featureGate\('express-shipping'\)/,
+    );
+  });
+
+  it('removes it from the registry with --force, saying the reads left now get their defaults', () => {
+    const cleanup = runCli([
+      'cleanup',
+      'express-shipping',
+      '--value',
+      'true',
+      '--write',
+      '--yes',
+      '--force',
+      '--dir',
+      temp.dir,
+    ]);
+    assert.equal(cleanup.status, 0, cleanup.stderr);
+    assert.match(
+      cleanup.stderr,
+      /needs a human: src\/server\/legacyBanner\.ts:4: .*removed from the registry as forced/,
+    );
+    assert.doesNotMatch(
+      readFileSync(join(temp.dir, 'flags/production.flagd.json'), 'utf8'),
+      /"express-shipping"/,
+    );
+  });
+});

@@ -125,7 +125,7 @@ const commands: Record<string, CommandSpec> = {
   },
   cleanup: {
     summary: 'remove a stale flag from the code (and the registry): a diff, or the rewrite',
-    usage: 'flaglens cleanup <flag> --value <json> [--write] [--keep-registry] [--yes] [--dir d]',
+    usage: 'flaglens cleanup <flag> --value <json> [--write] [--keep-registry] [--force] [--yes] [--dir d]',
     options: {
       ...common,
       value: {
@@ -134,6 +134,10 @@ const commands: Record<string, CommandSpec> = {
       },
       write: { type: 'boolean', description: 'apply the change instead of printing a diff' },
       'keep-registry': { type: 'boolean', description: 'leave the flag in the registry files' },
+      force: {
+        type: 'boolean',
+        description: 'remove the flag from the registry even while its key is still written in the code',
+      },
       yes: { type: 'boolean', description: 'confirm removing the flag from a protected environment' },
     },
     formats: ['text', 'json'],
@@ -149,6 +153,7 @@ const commands: Record<string, CommandSpec> = {
           value,
           write: Boolean(args.values.write),
           keepRegistry: Boolean(args.values['keep-registry']),
+          force: Boolean(args.values.force),
           yes: Boolean(args.values.yes),
           format: format(args, ['text', 'json']),
         },

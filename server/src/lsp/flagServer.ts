@@ -948,7 +948,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       targets = [{ flag, value }];
     }
     if (targets.length === 0) return 'No stale flag is ready for removal.';
-    const plan = await planCleanup(workspace, targets, { removeFromRegistry: args.keepRegistry !== true });
+    const plan = await planCleanup(workspace, targets, {
+      removeFromRegistry: args.keepRegistry !== true,
+      force: args.force === true,
+    });
     const label =
       targets.length === 1
         ? `Clean up ${targets[0].flag} (always ${JSON.stringify(targets[0].value)})`

@@ -10,6 +10,8 @@ export interface CleanupOptions {
   value: VariantValue | null;
   write: boolean;
   keepRegistry: boolean;
+  /** Removes the registry entry even while the key is still written in the code. */
+  force?: boolean;
   /** Confirms a change to a protected environment's registry file, as for toggle. */
   yes: boolean;
   format: OutputFormat;
@@ -27,6 +29,7 @@ export async function runCleanup(
 ): Promise<number> {
   const plan = await planCleanup(workspace, [{ flag: options.flag, value: options.value }], {
     removeFromRegistry: !options.keepRegistry,
+    force: options.force === true,
   });
   if (plan.files.length === 0 && plan.deletedFiles.length === 0) {
     io.err(`flaglens: nothing to clean up for "${options.flag}"`);

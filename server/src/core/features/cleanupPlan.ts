@@ -38,7 +38,11 @@ const ALL_FILES_LIMIT = 3000;
 export async function planCleanup(
   workspace: FlagWorkspace,
   targets: { flag: string; value: VariantValue | null }[],
-  options: { removeFromRegistry: boolean },
+  options: {
+    removeFromRegistry: boolean;
+    /** Remove the registry entry even while the key still appears in code the cleanup left. */
+    force?: boolean;
+  },
 ): Promise<CleanupPlan> {
   const originals = new Map<string, string>();
   const current = new Map<string, string>();
@@ -83,12 +87,40 @@ export async function planCleanup(
   }
 
   if (options.removeFromRegistry) {
+    // A key still written in the code after the rewrite is a read the cleanup did not see or
+    // could not rewrite (an SDK Flaglens does not know, a form it left for a person): removing
+    // the flag from the registry would leave that read to its default in production.
+    const remaining = await remainingKeyMentions(
+      workspace,
+      targets.map((target) => target.flag),
+      current,
+      deleted,
+      discovered.code,
+    );
+    const removable = targets.filter((target) => {
+      const places = remaining.get(target.flag) ?? [];
+      if (places.length === 0) return true;
+      const where = places
+        .slice(0, 5)
+        .map((place) => `${place.file}:${place.line}`)
+        .join(', ');
+      const more = places.length > 5 ? ` and ${places.length - 5} more` : '';
+      report.push({
+        file: places[0].file,
+        line: places[0].line,
+        message: options.force
+          ? `${target.flag} is still written in the code (${where}${more}), and was removed from the registry as forced: those reads now get their defaults.`
+          : `${target.flag} is still written in the code (${where}${more}), so it was kept in the registry: rewrite those reads, then clean up again (or force it).`,
+        needsHuman: true,
+      });
+      return options.force === true;
+    });
     for (const registryFile of workspace.registry.files()) {
       const text = workspace.registry.currentText(registryFile);
       const parsed = workspace.registry.currentFile(registryFile);
       if (text === undefined || !parsed || parsed.unusable) continue;
       let after = text;
-      for (const { flag } of targets)
+      for (const { flag } of removable)
         if (parsed.flags.has(flag)) after = applyOffsetEdits(after, removeFlag(after, flag));
       if (after !== text)
         plan.files.push({
@@ -102,6 +134,78 @@ export async function planCleanup(
   }
   plan.files.sort((a, b) => a.file.localeCompare(b.file));
   return plan;
+}
+
+/** Where each key appears as a string (quoted or in backticks) in the code as the cleanup leaves it. */
+async function remainingKeyMentions(
+  workspace: FlagWorkspace,
+  flags: readonly string[],
+  current: ReadonlyMap<string, string>,
+  deleted: ReadonlySet<string>,
+  codeFiles: readonly string[],
+): Promise<Map<string, { file: string; line: number }[]>> {
+  const found = new Map<string, { file: string; line: number }[]>();
+  const patterns = flags.map((flag) => ({
+    flag,
+    pattern: new RegExp(`(['"\`])${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`, 'g'),
+  }));
+  const texts: string[] = [];
+  const mentions: { flag: string; file: string; line: number; declares?: string }[] = [];
+  const search = (file: string, text: string) => {
+    texts.push(text);
+    for (const { flag, pattern } of patterns) {
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+        const before = text.slice(0, match.index);
+        const line = before.split('\n').length;
+        // `const KEY = 'key'`, an enum member or an object property: a name for the key, which
+        // is a read only where that name is still used.
+        const lineStart = before.lastIndexOf('\n') + 1;
+        const declares = /(?:^|[\s,{(])([A-Za-z_$][\w$]*)\s*(?::[^=]*)?[=:]\s*$/.exec(
+          text.slice(lineStart, match.index),
+        );
+        mentions.push({ flag, file, line, ...(declares ? { declares: declares[1] } : {}) });
+      }
+    }
+  };
+  for (const [file, text] of current) if (!deleted.has(file)) search(file, text);
+  // Files the cleanup was not given (a very large workspace) are read only for this search.
+  for (const file of codeFiles) {
+    if (current.has(file)) continue;
+    const text = await workspace.host.readFile(workspace.absolute(file));
+    if (text !== undefined && flags.some((flag) => text.includes(flag))) search(file, text);
+  }
+  for (const mention of mentions) {
+    if (mention.declares && !isNameUsed(mention.declares, texts)) continue;
+    const list = found.get(mention.flag) ?? [];
+    list.push({ file: mention.file, line: mention.line });
+    found.set(mention.flag, list);
+  }
+  for (const list of found.values()) list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return found;
+}
+
+/**
+ * Is `name` used anywhere but where it is declared and in export lists (`export { NAME }`,
+ * `export { NAME } from '...'`)? A text search: it errs towards "used".
+ */
+function isNameUsed(name: string, texts: readonly string[]): boolean {
+  const escaped = name.replace(/[$]/g, '\\$&');
+  const occurrence = new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`, 'g');
+  const declaration = new RegExp(
+    `(?:(?:const|let|var)\\s+${escaped}\\s*(?::[^=]*)?=|^\\s*${escaped}\\s*[=:]|[{,]\\s*${escaped}\\s*:)`,
+    'gm',
+  );
+  const exportList = /export\s*(?:type\s*)?\{[^}]*\}/g;
+  let uses = 0;
+  for (const text of texts) {
+    const withoutExports = text.replace(exportList, '');
+    uses += (withoutExports.match(occurrence) ?? []).length;
+    uses -= (withoutExports.match(declaration) ?? []).length;
+  }
+  // Members are also read as `FLAGS.NAME`.
+  const memberUse = new RegExp(`\\.${escaped}(?![\\w$])`);
+  return uses > 0 || texts.some((text) => memberUse.test(text));
 }
 
 /** Line-level edits turning `before` into `after`, so a preview shows only the lines that change. */
