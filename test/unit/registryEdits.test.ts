@@ -921,3 +921,108 @@ describe('folding sequential edits into edits of the original text', () => {
     );
   });
 });
+
+// Refusals a mutation pass found untested (npm run mutation): each is what a user sees when the
+// rule editor, a code action or the CLI is given input that would write a broken registry.
+describe('edits refused with a message, writing nothing', () => {
+  it('refuses empty names: a flag key, a rename to nothing, a metadata key, a segment, a targeted value', () => {
+    assertRefused(
+      () => addFlag(FILE, '', { variants: { on: true, off: false }, defaultVariant: 'off' }),
+      /^A flag needs a key\.$/,
+    );
+    assertRefused(() => renameFlag(FILE, 'new-checkout', ''), /^A flag needs a key\.$/);
+    assertRefused(() => setMetadata(FILE, 'new-checkout', '', 'x'), /^A metadata entry needs a key\.$/);
+    assertRefused(
+      () => addSegment(FILE, 'new-checkout', { name: '', variant: 'on' }),
+      /^A segment needs a name\.$/,
+    );
+    assertRefused(
+      () => addOverride(FILE, 'new-checkout', { value: '', variant: 'on' }),
+      /^An empty targetingKey cannot be targeted\.$/,
+    );
+    assertRefused(
+      () => addExclusion(FILE, 'new-checkout', '', 'email'),
+      /^An empty email cannot be targeted\.$/,
+    );
+  });
+
+  it('refuses a new flag without variants', () => {
+    assertRefused(
+      () => addFlag(FILE, 'empty', { variants: {}, defaultVariant: 'on' }),
+      /^Flag "empty" needs at least one variant\.$/,
+    );
+  });
+
+  it('renaming a flag to its own key changes nothing', () => {
+    assert.deepEqual(renameFlag(FILE, 'new-checkout', 'new-checkout'), []);
+  });
+
+  it('refuses rollouts without variants, with a variant twice, with negative weights or over the maximum total', () => {
+    assertRefused(
+      () => setRollout(FILE, 'new-checkout', { weights: [] }),
+      /^A rollout needs at least one variant\.$/,
+    );
+    assertRefused(
+      () =>
+        setRollout(FILE, 'new-checkout', {
+          weights: [
+            ['on', 1],
+            ['on', 2],
+          ],
+        }),
+      /^Variant "on" appears twice in the rollout\.$/,
+    );
+    assertRefused(
+      () =>
+        setRollout(FILE, 'new-checkout', {
+          weights: [
+            ['on', -1],
+            ['off', 5],
+          ],
+        }),
+      /whole number/,
+    );
+    assertRefused(
+      () =>
+        setRollout(FILE, 'new-checkout', {
+          weights: [
+            ['on', 2_147_483_647],
+            ['off', 1],
+          ],
+        }),
+      /2147483647|2,147,483,647/,
+    );
+    // Exactly the maximum is allowed.
+    const atMaximum = edit(FILE, (text) =>
+      setRollout(text, 'new-checkout', {
+        weights: [
+          ['on', 2_147_483_646],
+          ['off', 1],
+        ],
+      }),
+    );
+    assert.match(atMaximum, /2147483646/);
+  });
+
+  it('refuses a time window without bounds, ending when it starts, or on a date that does not exist', () => {
+    assertRefused(() => setTimeWindow(FILE, 'new-checkout', {}), /^A time window needs a start or an end\.$/);
+    assertRefused(
+      () =>
+        setTimeWindow(FILE, 'new-checkout', { from: '2026-12-01T10:00:00Z', until: '2026-12-01T10:00:00Z' }),
+      /ends \(2026-12-01T10:00:00Z\) before it starts/,
+    );
+    assertRefused(
+      () => setTimeWindow(FILE, 'new-checkout', { from: '2026-02-30T25:00:00Z' }),
+      /"2026-02-30T25:00:00Z" is not a valid time\./,
+    );
+    assertRefused(
+      () => setTimeWindow(FILE, 'new-checkout', { from: 'next tuesday' }),
+      /"next tuesday" is not an ISO 8601 time/,
+    );
+    // A date alone is midnight UTC; a time without a zone is UTC too.
+    const dated = edit(FILE, (text) => setTimeWindow(text, 'new-checkout', { from: '2026-12-01' }));
+    assert.match(dated, new RegExp(String(Date.parse('2026-12-01T00:00:00Z') / 1000)));
+    const local = edit(FILE, (text) => setTimeWindow(text, 'new-checkout', { until: '2026-12-01 08:30' }));
+    assert.match(local, new RegExp(String(Date.parse('2026-12-01T08:30:00Z') / 1000)));
+  });
+});
