@@ -12,6 +12,7 @@ import {
   ExperimentsAnalysedNotification,
   type FlaglensInitializationOptions,
   IndexReadyNotification,
+  RollbackVerdictNotification,
   WorkspaceTrustedNotification,
 } from '../../shared/src/protocol';
 import { type CommandContext, finishCleanupAction, registerCommands } from './commands';
@@ -200,6 +201,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
       if (lastReady) updateStatus(lastReady);
     }),
     ...registerCommands(commandContext),
+    // Once per rollback verdict: the rollback (confirmed on protected environments, as every
+    // registry edit) or the report.
+    client.onNotification(
+      RollbackVerdictNotification.method,
+      (params: RollbackVerdictNotification.Params) => {
+        void offerRollback(params, server.api);
+      },
+    ),
     client.onNotification(IndexReadyNotification.method, (params: IndexReadyNotification.Params) => {
       lastReady = params;
       updateStatus(params);
@@ -209,6 +218,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flagle
   );
   await client.start();
   return { indexReady, client, api, ruleEditors: () => RuleEditorPanel.all() };
+}
+
+async function offerRollback(
+  params: RollbackVerdictNotification.Params,
+  api: ServerApi | undefined,
+): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(
+    `Flaglens: roll back ${params.flag} in ${params.environment}? ${params.reason}`,
+    'Roll back',
+    'Open report',
+  );
+  if (choice === 'Roll back' && api) {
+    const [args] = params.rollback.arguments as Record<string, unknown>[];
+    const outcome = await runRegistryEdit(api, params.rollback.command, args);
+    if (outcome.applied)
+      void vscode.window.showInformationMessage(
+        `Flaglens: rolled back ${params.flag} in ${params.environment}.`,
+      );
+  } else if (choice === 'Open report') {
+    const document = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: params.markdown,
+    });
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  }
 }
 
 export async function deactivate(): Promise<void> {

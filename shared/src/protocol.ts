@@ -32,7 +32,28 @@ export namespace WorkspaceTrustedNotification {
   export const method = 'flaglens/workspaceTrusted';
 }
 
-/** Commands the server executes through `workspace/executeCommand`. */
+/**
+ * Sent once per rollback verdict of a guarded rollout (a new verdict when the rollout's share or
+ * its action changes, not on every check): the client offers the rollback and the report.
+ */
+export namespace RollbackVerdictNotification {
+  export const method = 'flaglens/rollbackVerdict';
+  export interface Params {
+    rollout: string;
+    flag: string;
+    environment: string;
+    /** The decision's sentence, with its numbers. */
+    reason: string;
+    /** The plan file, workspace-relative, and its URI. */
+    file: string;
+    uri: string;
+    /** The rollback, as a command the server executes (protected environments confirm first). */
+    rollback: { title: string; command: string; arguments: unknown[] };
+    /** The guard report as markdown (what `flaglens guard --format markdown` prints). */
+    markdown: string;
+  }
+}
+
 /** One experiment's latest analysis, with its report as markdown (what `flaglens experiment --format markdown` prints). */
 export namespace ExperimentReportRequest {
   export const method = 'flaglens/experimentReport';

@@ -51,6 +51,31 @@ describe('language server: guarded rollout verdicts', function () {
     );
     assert.deepEqual(healthy, [], 'new-checkout continues: no verdict on its usages');
 
+    // Announced once, before the diagnostics that carry it (one stream, in order).
+    assert.deepEqual(
+      client.rollbackVerdicts.map((verdict) => [
+        verdict.flag,
+        verdict.environment,
+        verdict.file,
+        verdict.rollback.title,
+        verdict.rollback.command,
+        verdict.rollback.arguments,
+      ]),
+      [
+        [
+          'new-api',
+          'production',
+          client.rollbackVerdicts[0]?.file,
+          'Roll back: new-api to 0% on in production',
+          'flaglens.setRollout',
+          [{ flag: 'new-api', env: 'production', variant: 'on', percent: 0 }],
+        ],
+      ],
+    );
+    assert.match(client.rollbackVerdicts[0].file, /\.rollout\.json$/);
+    assert.match(client.rollbackVerdicts[0].reason, /quote errors \+[\d.]+ pts/);
+    assert.match(client.rollbackVerdicts[0].markdown, /new-api/);
+
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: client.uri('src/server/quote.ts') },
       range: onUsage[0].range,

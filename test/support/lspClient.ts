@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { repoRoot } from './cli';
-import { IndexReadyNotification } from '../../shared/src/protocol';
+import { IndexReadyNotification, RollbackVerdictNotification } from '../../shared/src/protocol';
 
 const STOP_GRACE_MS = 5000;
 
@@ -36,6 +36,8 @@ export class TestLspClient {
   private logWaiters: (() => void)[] = [];
   readonly indexReady: Promise<IndexReadyNotification.Params>;
   readonly prompts: ShowMessageRequestParams[] = [];
+  /** `flaglens/rollbackVerdict` notifications, in order. */
+  readonly rollbackVerdicts: RollbackVerdictNotification.Params[] = [];
   readonly errors: string[] = [];
   readonly logs: string[] = [];
   /** `$/progress` values in arrival order (begin, report, end). */
@@ -91,6 +93,12 @@ export class TestLspClient {
       (params: { value: { kind: string; title?: string; message?: string } }) => {
         this.progress.push(params.value);
         this.events.push(`progress:${params.value.kind}`);
+      },
+    );
+    this.connection.onNotification(
+      RollbackVerdictNotification.method,
+      (params: RollbackVerdictNotification.Params) => {
+        this.rollbackVerdicts.push(params);
       },
     );
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {

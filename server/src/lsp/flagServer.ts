@@ -25,6 +25,7 @@ import {
   ExperimentReportRequest,
   ExperimentsRequest,
   ExperimentsAnalysedNotification,
+  RollbackVerdictNotification,
   IndexReadyNotification,
   PreviewChangeRequest,
   QUERY_COMMANDS,
@@ -43,7 +44,9 @@ import {
 } from './cleanupEdit';
 import type { Finding, VariantValue } from '../../../shared/src/registryModel';
 import { workspaceFindings } from '../core/analysis/workspaceFindings';
-import { codeActions, isCleanupActionData } from '../core/features/codeActions';
+import { codeActions, isCleanupActionData, rollbackCommand } from '../core/features/codeActions';
+import { renderGuardMarkdown } from '../core/guard/guardText';
+import type { GuardReport } from '../../../shared/src/rollout';
 import { codeLenses } from '../core/features/codeLens';
 import { completionsAt } from '../core/features/completion';
 import { hoverAt } from '../core/features/hover';
@@ -227,8 +230,23 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     return best;
   };
 
+  const announceRollback = (workspace: FlagWorkspace, report: GuardReport): void => {
+    const plan = workspace.rollouts.plans().find((item) => item.key === report.rollout);
+    if (!plan) return;
+    void connection.sendNotification(RollbackVerdictNotification.method, {
+      rollout: report.rollout,
+      flag: report.flag,
+      environment: report.environment,
+      reason: report.decision.reason,
+      file: report.file,
+      uri: URI.file(workspace.absolute(report.file)).toString(),
+      rollback: rollbackCommand(plan, report.decision.action?.kind === 'kill' ? 'kill' : 'rollout-to-zero'),
+      markdown: renderGuardMarkdown(report),
+    } satisfies RollbackVerdictNotification.Params);
+  };
   const guardVerdicts =
-    runtime.checkRollouts && new GuardVerdicts(runtime.checkRollouts, () => scheduleDiagnostics(), logger);
+    runtime.checkRollouts &&
+    new GuardVerdicts(runtime.checkRollouts, () => scheduleDiagnostics(), logger, announceRollback);
   let diagnosticsRun = 0;
   /** Publishes every workspace's findings; a run overtaken by a newer one stops between folders. */
   const publishDiagnostics = async (): Promise<void> => {

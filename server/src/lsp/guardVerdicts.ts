@@ -18,11 +18,15 @@ export type CheckRollouts = (workspace: FlagWorkspace) => Promise<GuardReport[]>
 export class GuardVerdicts {
   private readonly checked = new Map<FlagWorkspace, { key: string; at: number; reports: GuardReport[] }>();
   private readonly running = new Set<FlagWorkspace>();
+  /** Rollback verdicts already announced, so that each is announced once. */
+  private readonly announced = new Set<string>();
 
   constructor(
     private readonly check: CheckRollouts,
     private readonly onUpdate: () => void,
     private readonly logger: Logger,
+    /** Called once per new rollback verdict. */
+    private readonly onRollback?: (workspace: FlagWorkspace, report: GuardReport) => void,
   ) {}
 
   /** The findings of the last check; starts a new one when that is out of date. */
@@ -36,12 +40,31 @@ export class GuardVerdicts {
       this.check(workspace)
         .then((reports) => {
           this.checked.set(workspace, { key, at: Date.now(), reports });
+          for (const report of reports) this.announce(workspace, report);
           this.onUpdate();
         })
         .catch((error: unknown) => this.logger.warn(`guard check failed: ${String(error)}`))
         .finally(() => this.running.delete(workspace));
     }
     return last ? guardFindings(workspace, last.reports) : [];
+  }
+
+  /**
+   * A rollback verdict is new when its rollout, share or action is: the same regression seen
+   * again by the next check (with fresher numbers) is not announced twice.
+   */
+  private announce(workspace: FlagWorkspace, report: GuardReport): void {
+    if (report.decision.verdict !== 'rollback' || !this.onRollback) return;
+    const verdict = JSON.stringify([
+      workspace.root,
+      report.rollout,
+      report.environment,
+      report.currentPercent,
+      report.decision.action?.kind ?? 'rollout-to-zero',
+    ]);
+    if (this.announced.has(verdict)) return;
+    this.announced.add(verdict);
+    this.onRollback(workspace, report);
   }
 }
 

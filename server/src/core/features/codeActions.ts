@@ -165,6 +165,27 @@ function linkFlagToExperiment(
 }
 
 /**
+ * A guarded rollout's rollback as a registry command: disable the flag (`kill`) or take the
+ * rolled-out variant to 0%. Through the commands, a protected environment asks first.
+ */
+export function rollbackCommand(
+  plan: { flag: string; environment: string; variant: string },
+  action: 'kill' | 'rollout-to-zero',
+): { title: string; command: string; arguments: unknown[] } {
+  return action === 'kill'
+    ? {
+        title: `Roll back: disable ${plan.flag} in ${plan.environment}`,
+        command: Commands.toggle,
+        arguments: [{ flag: plan.flag, env: plan.environment, enabled: false }],
+      }
+    : {
+        title: `Roll back: ${plan.flag} to 0% ${plan.variant} in ${plan.environment}`,
+        command: Commands.setRollout,
+        arguments: [{ flag: plan.flag, env: plan.environment, variant: plan.variant, percent: 0 }],
+      };
+}
+
+/**
  * A rollback verdict's fix: the plan's rollback through the registry commands, so a protected
  * environment asks for confirmation as every other registry edit does.
  */
@@ -175,25 +196,13 @@ function guardRollbackActions(workspace: FlagWorkspace, diagnostics: Diagnostic[
     const data = diagnostic.data as { flag: string; rollout: string; environment: string; action: string };
     const plan = workspace.rollouts.plans().find((item) => item.key === data.rollout);
     if (!plan) continue;
-    const kill = data.action === 'kill';
+    const rollback = rollbackCommand(plan, data.action === 'kill' ? 'kill' : 'rollout-to-zero');
     actions.push({
-      title: kill
-        ? `Roll back: disable ${plan.flag} in ${plan.environment}`
-        : `Roll back: ${plan.flag} to 0% ${plan.variant} in ${plan.environment}`,
+      title: rollback.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       isPreferred: true,
-      command: kill
-        ? {
-            title: 'Roll back',
-            command: Commands.toggle,
-            arguments: [{ flag: plan.flag, env: plan.environment, enabled: false }],
-          }
-        : {
-            title: 'Roll back',
-            command: Commands.setRollout,
-            arguments: [{ flag: plan.flag, env: plan.environment, variant: plan.variant, percent: 0 }],
-          },
+      command: { title: 'Roll back', command: rollback.command, arguments: rollback.arguments },
     });
   }
   return actions;
